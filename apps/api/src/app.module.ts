@@ -1,0 +1,56 @@
+import { type DynamicModule, Global, Module, type Type } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import type { Logger } from 'pino';
+import { AuthModule } from './auth/auth.module.js';
+import { LOGGER } from './common/tokens.js';
+import { CONFIG, type Config } from './config/config.js';
+import { SECRET_KEYS, type SecretKeys } from './crypto/keys.js';
+import { Sealer } from './crypto/sealer.js';
+import { DATABASE, type Database } from './database/database.js';
+import { EventsModule } from './events/events.module.js';
+import { HealthModule } from './health/health.module.js';
+import { MailModule } from './mail/mail.module.js';
+import { OpenApiModule } from './openapi/openapi.module.js';
+
+/** What start-up prepared before Nest exists: configuration, keys, the migrated database, the logger. */
+export interface Runtime {
+  config: Config;
+  keys: SecretKeys;
+  database: Database;
+  logger: Logger;
+}
+
+@Global()
+@Module({})
+class CoreModule {
+  static register(runtime: Runtime): DynamicModule {
+    const providers = [
+      { provide: CONFIG, useValue: runtime.config },
+      { provide: SECRET_KEYS, useValue: runtime.keys },
+      { provide: DATABASE, useValue: runtime.database },
+      { provide: LOGGER, useValue: runtime.logger },
+      Sealer,
+    ];
+    return { module: CoreModule, providers, exports: providers };
+  }
+}
+
+@Module({})
+export class AppModule {
+  /** `extraModules` lets tests mount a module of their own (e.g. a route that fails on purpose). */
+  static register(runtime: Runtime, extraModules: Type[] = []): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.register(runtime),
+        EventEmitterModule.forRoot({ wildcard: false }),
+        EventsModule,
+        MailModule,
+        AuthModule,
+        HealthModule,
+        OpenApiModule,
+        ...extraModules,
+      ],
+    };
+  }
+}

@@ -1,0 +1,53 @@
+import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import type { Logger } from 'pino';
+import { LOGGER } from '../common/tokens.js';
+import { MailModule } from '../mail/mail.module.js';
+import { RateLimitModule } from '../ratelimit/rate-limit.module.js';
+import { RateLimitService } from '../ratelimit/rate-limit.service.js';
+import { AuthController } from './auth.controller.js';
+import { AuthGuard } from './auth.guard.js';
+import { AuthService } from './auth.service.js';
+import { PinsRepository } from './pins.repository.js';
+import { SessionTokens } from './session-tokens.js';
+import { SessionsRepository } from './sessions.repository.js';
+import { UsersRepository } from './users.repository.js';
+
+const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
+
+@Module({
+  imports: [MailModule, RateLimitModule],
+  controllers: [AuthController],
+  providers: [
+    AuthService,
+    PinsRepository,
+    SessionsRepository,
+    UsersRepository,
+    SessionTokens,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
+  exports: [AuthService, UsersRepository],
+})
+export class AuthModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly auth: AuthService,
+    private readonly rateLimits: RateLimitService,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** Expired codes, sessions and rate-limit windows are swept periodically; deletes are idempotent across replicas. */
+  onApplicationBootstrap() {
+    this.timer = setInterval(() => {
+      Promise.all([this.auth.sweep(), this.rateLimits.sweep()]).catch((err) =>
+        this.logger.warn({ err }, 'sign-in housekeeping failed; will retry'),
+      );
+    }, SWEEP_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown() {
+    clearInterval(this.timer);
+  }
+}

@@ -1,0 +1,46 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { and, eq, gt, isNull, lt, sql } from 'drizzle-orm';
+import { DATABASE, type Database, type Executor } from '../database/database.js';
+import { sessions, users } from './auth.schema.js';
+
+@Injectable()
+export class SessionsRepository {
+  constructor(@Inject(DATABASE) private readonly database: Database) {}
+
+  async create(tx: Executor, userId: string, ttlSeconds: number): Promise<{ id: string; expiresAt: Date }> {
+    const [row] = await tx
+      .insert(sessions)
+      .values({ userId, expiresAt: sql`now() + make_interval(secs => ${ttlSeconds})` })
+      .returning({ id: sessions.id, expiresAt: sessions.expiresAt });
+    if (!row) throw new Error('session insert returned nothing');
+    return row;
+  }
+
+  /** The user behind a live (unexpired, unrevoked) session. */
+  async findLiveUser(sessionId: string, userId: string) {
+    const [row] = await this.database.db
+      .select({ id: users.id, email: users.email, roles: users.roles, createdAt: users.createdAt })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(
+        and(
+          eq(sessions.id, sessionId),
+          eq(sessions.userId, userId),
+          isNull(sessions.revokedAt),
+          gt(sessions.expiresAt, sql`now()`),
+        ),
+      );
+    return row;
+  }
+
+  async revoke(sessionId: string): Promise<void> {
+    await this.database.db
+      .update(sessions)
+      .set({ revokedAt: sql`now()` })
+      .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
+  }
+
+  async deleteExpired(): Promise<void> {
+    await this.database.db.delete(sessions).where(lt(sessions.expiresAt, sql`now() - interval '1 day'`));
+  }
+}

@@ -1,0 +1,58 @@
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import type { Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { type FastifyInstance, LogController } from 'fastify';
+import { AppModule, type Runtime } from './app.module.js';
+import { ErrorFilter } from './common/error.filter.js';
+import { PinoNestLogger } from './common/nest-logger.js';
+import { requestContext } from './common/request-context.js';
+import { MetricsService } from './health/metrics.service.js';
+import { SpaFallback } from './web/spa.js';
+
+/** Where the built SPA lives relative to this file, in the repo and in the image alike. */
+export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+/** Builds the Nest application on Fastify from a prepared runtime; used by main.ts and by tests. */
+export async function createApp(
+  runtime: Runtime,
+  options: { webDir?: string; extraModules?: Type[] } = {},
+): Promise<NestFastifyApplication> {
+  const webDir = options.webDir ?? DEFAULT_WEB_DIR;
+  const adapter = new FastifyAdapter({
+    loggerInstance: runtime.logger,
+    requestIdHeader: 'x-request-id',
+    logController: new LogController({ requestIdLogLabel: 'reqId' }),
+    trustProxy: runtime.config.trustProxy,
+    bodyLimit: 1024 * 1024,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.register(runtime, options.extraModules),
+    adapter,
+    {
+      logger: new PinoNestLogger(runtime.logger),
+      bufferLogs: false,
+    },
+  );
+  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    requestContext.run({ reqId: String(request.id) }, done);
+  });
+  const metrics = app.get(MetricsService);
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    done();
+  });
+
+  await app.register(fastifyCookie);
+  const spa = await SpaFallback.register(fastify, webDir);
+  if (!spa) runtime.logger.warn({ webDir }, 'no built SPA found: serving the api only (run `npm run build`)');
+  app.useGlobalFilters(new ErrorFilter(runtime.logger, spa));
+  app.enableShutdownHooks();
+  await app.init();
+  return app;
+}

@@ -1,0 +1,2 @@
+/** The process-wide pino logger. */
+export const LOGGER = Symbol('LOGGER');

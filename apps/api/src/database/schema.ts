@@ -1,0 +1,5 @@
+// Every table of the api, for the typed drizzle client and drizzle-kit.
+export * from '../auth/auth.schema.js';
+export * from '../events/events.schema.js';
+export * from '../mail/mail.schema.js';
+export * from '../ratelimit/rate-limit.schema.js';

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { pinMail, voucherMail } from './mail.templates.js';
+
+describe('mail templates', () => {
+  it('puts the PIN and its lifetime in both parts of the PIN mail', () => {
+    const mail = pinMail({ pin: '042917', ttlMinutes: 10, publicUrl: 'https://console.example.com' });
+    expect(mail.subject).not.toContain('042917');
+    expect(mail.text).toContain('042917');
+    expect(mail.html).toContain('042917');
+    expect(mail.text).toContain('10 minutes');
+  });
+
+  it('links the voucher to its redeem URL and escapes the description in HTML', () => {
+    const mail = voucherMail({
+      code: 'WELCOME-100',
+      creditOmr: '100.000',
+      description: 'Launch <b>credit</b> & more',
+      redeemUrl: 'https://market.example.com/redeem/?code=WELCOME-100',
+    });
+    expect(mail.text).toContain('https://market.example.com/redeem/?code=WELCOME-100');
+    expect(mail.html).toContain('href="https://market.example.com/redeem/?code=WELCOME-100"');
+    expect(mail.html).toContain('Launch &#60;b&#62;credit&#60;/b&#62; &#38; more');
+    expect(mail.html).not.toContain('<b>credit</b>');
+  });
+});

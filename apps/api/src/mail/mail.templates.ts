@@ -1,0 +1,60 @@
+/** A rendered mail: the text part for every client, the HTML part for those that show it. */
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function layout(title: string, body: string): string {
+  return `<!doctype html><html><body style="margin:0;background:#f4f5f7;font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1b1f26">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0"><tr><td align="center" style="padding:32px 16px">
+<table role="presentation" width="480" cellpadding="0" cellspacing="0" style="background:#fff;border-radius:12px;padding:32px">
+<tr><td><p style="margin:0 0 24px;font-weight:600;font-size:14px;letter-spacing:.04em;color:#5b6472">CATALYST</p>
+<h1 style="margin:0 0 16px;font-size:20px">${escapeHtml(title)}</h1>${body}</td></tr></table>
+</td></tr></table></body></html>`;
+}
+
+export function pinMail(input: { pin: string; ttlMinutes: number; publicUrl: string }): RenderedMail {
+  const subject = 'Your Catalyst sign-in code';
+  const text = [
+    `Your sign-in code is ${input.pin}`,
+    '',
+    `It works once and expires in ${input.ttlMinutes} minutes.`,
+    `If you did not try to sign in at ${input.publicUrl}, ignore this mail.`,
+  ].join('\n');
+  const html = layout(
+    'Your sign-in code',
+    `<p style="margin:0 0 16px">Enter this code to sign in:</p>
+<p style="margin:0 0 24px;font-size:32px;font-weight:700;letter-spacing:.3em;font-family:ui-monospace,monospace">${escapeHtml(input.pin)}</p>
+<p style="margin:0;color:#5b6472;font-size:14px">It works once and expires in ${input.ttlMinutes} minutes. If you did not try to sign in at ${escapeHtml(input.publicUrl)}, ignore this mail.</p>`,
+  );
+  return { subject, text, html };
+}
+
+export function voucherMail(input: {
+  code: string;
+  creditOmr: string;
+  description?: string | null;
+  redeemUrl: string;
+}): RenderedMail {
+  const subject = `You have been sent ${input.creditOmr} OMR of cloud credit`;
+  const text = [
+    `You have been sent a voucher worth ${input.creditOmr} OMR.`,
+    ...(input.description ? ['', input.description] : []),
+    '',
+    `Voucher code: ${input.code}`,
+    `Redeem it here: ${input.redeemUrl}`,
+  ].join('\n');
+  const html = layout(
+    `${input.creditOmr} OMR of cloud credit`,
+    `${input.description ? `<p style="margin:0 0 16px">${escapeHtml(input.description)}</p>` : ''}
+<p style="margin:0 0 8px;color:#5b6472;font-size:14px">Voucher code</p>
+<p style="margin:0 0 24px;font-size:22px;font-weight:700;font-family:ui-monospace,monospace">${escapeHtml(input.code)}</p>
+<p style="margin:0"><a href="${escapeHtml(input.redeemUrl)}" style="display:inline-block;background:#2459d6;color:#fff;text-decoration:none;padding:12px 20px;border-radius:8px;font-weight:600">Redeem voucher</a></p>`,
+  );
+  return { subject, text, html };
+}

@@ -1,0 +1,47 @@
+import 'reflect-metadata';
+import { createApp } from './bootstrap.js';
+import { createLogger } from './common/logger.js';
+import { ConfigError, loadConfig } from './config/config.js';
+import { prepareRuntime } from './runtime.js';
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const runtime = await prepareRuntime(config, logger);
+  const app = await createApp(runtime);
+  await app.listen({ port: config.port, host: config.host });
+  logger.info({ url: config.publicUrl, port: config.port }, 'Catalyst is listening');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    try {
+      await app.close();
+      await runtime.close();
+      process.exit(0);
+    } catch (err) {
+      logger.error({ err }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err) => {
+  process.stderr.write(
+    `Catalyst failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,70 @@
+import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { json, stubApi, testUser, unauthenticated } from './test/api';
+import { renderApp } from './test/renderApp';
+
+const signedIn = () => json(200, { user: testUser });
+
+describe('routes', () => {
+  it('sends / to the sovereign wizard and shows the signed-in user', async () => {
+    stubApi({ 'GET /auth/me': signedIn });
+    const { router } = renderApp('/');
+
+    expect(await screen.findByRole('heading', { name: 'Provision a Sovereign' })).toBeTruthy();
+    expect(router.state.location.pathname).toBe('/sovereign/');
+    expect((await screen.findByTestId('current-user')).textContent).toBe('ada@example.com');
+    expect(screen.getByRole('button', { name: 'Sign out' })).toBeTruthy();
+  });
+
+  it.each(['/sovereign/', '/bss/'])(
+    'sends a visitor without a session from %s to /login and back',
+    async (path) => {
+      stubApi({ 'GET /auth/me': unauthenticated });
+      const { router } = renderApp(path);
+
+      expect(await screen.findByLabelText('E-mail')).toBeTruthy();
+      expect(router.state.location.pathname).toBe('/login');
+      expect(router.state.location.search).toEqual({ redirect: path });
+      expect(router.state.location.href).toBe(`/login?redirect=${encodeURIComponent(path)}`);
+      expect(screen.queryByTestId('current-user')).toBeNull();
+    },
+  );
+
+  it('shows public pages without a session, with a sign-in link', async () => {
+    stubApi({ 'GET /auth/me': unauthenticated });
+    renderApp('/marketplace/');
+
+    expect(await screen.findByRole('heading', { name: 'Marketplace' })).toBeTruthy();
+    const signIn = await screen.findByRole('link', { name: 'Sign in' });
+    expect(signIn.getAttribute('href')).toBe('/login?redirect=%2Fmarketplace%2F');
+  });
+
+  it('shows the voucher code from the link as written', async () => {
+    stubApi({ 'GET /auth/me': unauthenticated });
+    renderApp('/redeem/?code=000123');
+
+    expect((await screen.findByTestId('voucher-code')).textContent).toBe('000123');
+  });
+
+  it('renders the not-found page for unknown paths', async () => {
+    stubApi({ 'GET /auth/me': unauthenticated });
+    renderApp('/no/such/page');
+
+    expect(await screen.findByRole('heading', { name: 'Page not found' })).toBeTruthy();
+  });
+
+  it('signs out and leaves the protected page', async () => {
+    const api = stubApi({
+      'GET /auth/me': signedIn,
+      'POST /auth/logout': () => new Response(null, { status: 204 }),
+    });
+    const { router } = renderApp('/bss/');
+
+    fireEvent.click(await screen.findByRole('button', { name: 'Sign out' }));
+
+    await waitFor(() => expect(router.state.location.pathname).toBe('/login'));
+    expect(api.callsTo('POST', '/auth/logout')).toHaveLength(1);
+    expect(router.state.location.search).toEqual({ redirect: '/bss/' });
+    expect(screen.queryByTestId('current-user')).toBeNull();
+  });
+});

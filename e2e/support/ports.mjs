@@ -1,0 +1,6 @@
+// Fixed loopback ports for the browser tests (the product, its SMTP peer, the peer's inbox).
+export const E2E_PORTS = {
+  app: Number(process.env.E2E_APP_PORT ?? 18480),
+  smtp: Number(process.env.E2E_SMTP_PORT ?? 18425),
+  inbox: Number(process.env.E2E_INBOX_PORT ?? 18426),
+};

@@ -1,0 +1,67 @@
+// Starts what the browser tests talk to: a real SMTP peer (with a small HTTP inbox for the tests)
+// and the built product on a fresh embedded PostgreSQL, exactly as `npm start` runs it.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SMTPServer } from 'smtp-server';
+import { E2E_PORTS } from './ports.mjs';
+
+const mails = [];
+const smtp = new SMTPServer({
+  authOptional: true,
+  disabledCommands: ['STARTTLS'],
+  logger: false,
+  onData(stream, session, callback) {
+    const chunks = [];
+    stream.on('data', (chunk) => chunks.push(chunk));
+    stream.on('end', () => {
+      mails.push({
+        to: session.envelope.rcptTo.map((r) => r.address),
+        raw: Buffer.concat(chunks).toString('utf8'),
+      });
+      callback();
+    });
+  },
+});
+await new Promise((resolve) => smtp.listen(E2E_PORTS.smtp, '127.0.0.1', resolve));
+
+const inbox = createServer((req, res) => {
+  const to = new URL(req.url ?? '/', 'http://x').searchParams.get('to');
+  res.setHeader('content-type', 'application/json');
+  res.end(JSON.stringify(mails.filter((m) => !to || m.to.includes(to))));
+});
+await new Promise((resolve) => inbox.listen(E2E_PORTS.inbox, '127.0.0.1', resolve));
+
+const dataDir = mkdtempSync(join(tmpdir(), 'catalyst-e2e-'));
+const product = spawn(process.execPath, ['apps/api/dist/main.js'], {
+  stdio: 'inherit',
+  env: {
+    ...process.env,
+    PORT: String(E2E_PORTS.app),
+    PUBLIC_URL: `http://127.0.0.1:${E2E_PORTS.app}`,
+    CATALYST_DATA_DIR: dataDir,
+    SMTP_URL: `smtp://127.0.0.1:${E2E_PORTS.smtp}`,
+    CATALYST_ADMIN_EMAILS: 'admin@e2e.test',
+    LOG_LEVEL: 'warn',
+  },
+});
+
+let stopping = false;
+async function stop(code) {
+  if (stopping) return;
+  stopping = true;
+  if (product.exitCode === null) {
+    const exited = new Promise((resolve) => product.once('exit', resolve));
+    product.kill('SIGTERM');
+    await exited;
+  }
+  inbox.close();
+  smtp.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  process.exit(code);
+}
+product.once('exit', (code) => void stop(code ?? 1));
+process.once('SIGTERM', () => void stop(0));
+process.once('SIGINT', () => void stop(0));

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+export const roles = ['superadmin', 'sovereign-admin', 'org-admin', 'member'] as const;
+export const roleSchema = z.enum(roles);
+export type Role = z.infer<typeof roleSchema>;
+
+/** Trimmed, lower-cased e-mail address: the identity of a user. */
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ message: 'Enter a valid e-mail address' }).max(254));
+
+export const pinRequestSchema = z.strictObject({ email: emailSchema });
+export type PinRequest = z.infer<typeof pinRequestSchema>;
+
+export const pinSchema = z
+  .string()
+  .trim()
+  .regex(/^\d{6}$/, { message: 'The code is 6 digits' });
+
+export const pinVerifySchema = z.strictObject({ email: emailSchema, pin: pinSchema });
+export type PinVerify = z.infer<typeof pinVerifySchema>;
+
+export const userSchema = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  roles: z.array(roleSchema),
+  createdAt: z.iso.datetime(),
+});
+export type User = z.infer<typeof userSchema>;
+
+export const sessionResponseSchema = z.object({ user: userSchema });
+export type SessionResponse = z.infer<typeof sessionResponseSchema>;
+
+export const pinRequestedSchema = z.object({ message: z.string() });

@@ -1,0 +1,8 @@
+import { defineConfig } from 'vitest/config';
+
+// One run over every workspace; each project keeps its own environment and setup.
+export default defineConfig({
+  test: {
+    projects: ['libs/contracts', 'apps/api', 'apps/web'],
+  },
+});
