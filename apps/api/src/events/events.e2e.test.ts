@@ -1,6 +1,7 @@
 import type { DomainEvent } from '@catalyst/contracts';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordEvents } from '../../test/helpers/events.js';
 import { startTestApp, type TestApp } from '../../test/helpers/test-app.js';
 import { DATABASE, type Database } from '../database/database.js';
 import { EventsService } from './events.service.js';
@@ -18,21 +19,11 @@ function collect(t: TestApp, type: string): DomainEvent[] {
 }
 
 function record(t: TestApp, count: number, code = 'WELCOME') {
-  const events = t.app.get(EventsService);
-  const { db } = t.app.get<Database>(DATABASE);
-  return db.transaction(async (tx) => {
-    const ids: string[] = [];
-    for (let i = 0; i < count; i++) {
-      ids.push(
-        await events.record(tx, 'catalyst.voucher.issued', {
-          code: `${code}-${i}`,
-          creditBaisa: 1000,
-          issuedBy: 'u',
-        }),
-      );
-    }
-    return ids;
-  });
+  return recordEvents(t, 'catalyst.voucher.issued', count, (i) => ({
+    code: `${code}-${i}`,
+    creditBaisa: 1000,
+    issuedBy: 'u',
+  }));
 }
 
 beforeAll(async () => {

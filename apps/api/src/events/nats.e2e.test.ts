@@ -3,30 +3,19 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../test/helpers/database.js';
+import { recordEvents } from '../../test/helpers/events.js';
 import { eventually, NatsServer } from '../../test/helpers/nats-server.js';
 import { startTestApp, type TestApp } from '../../test/helpers/test-app.js';
-import { DATABASE, type Database } from '../database/database.js';
-import { EventsService } from './events.service.js';
 
 const STREAM = 'CATALYST';
 
 function record(t: TestApp, count: number, tag: string): Promise<string[]> {
-  const events = t.app.get(EventsService);
-  const { db } = t.app.get<Database>(DATABASE);
-  return db.transaction(async (tx) => {
-    const ids: string[] = [];
-    for (let i = 0; i < count; i++) {
-      ids.push(
-        await events.record(tx, 'catalyst.tenant.created', {
-          orgId: `${tag}-${i}`,
-          slug: 's',
-          name: 'n',
-          ownerUserId: 'u',
-        }),
-      );
-    }
-    return ids;
-  });
+  return recordEvents(t, 'catalyst.tenant.created', count, (i) => ({
+    orgId: `${tag}-${i}`,
+    slug: 's',
+    name: 'n',
+    ownerUserId: 'u',
+  }));
 }
 
 /** Every message in the stream: its JetStream message id (Nats-Msg-Id) and subject. */

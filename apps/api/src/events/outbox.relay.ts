@@ -103,7 +103,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   private dispatchBatch(): Promise<number> {
     return this.database.db.transaction(async (tx) => {
-      const rows = await this.outbox.claimUndispatched(tx, BATCH_SIZE);
+      const rows = await this.outbox.claimWaiting(tx, 'dispatchedAt', BATCH_SIZE);
       for (const row of rows) {
         try {
           await this.emitter.emitAsync(row.type, toDomainEvent(row));
@@ -124,7 +124,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     const nats = this.nats;
     if (!nats) return Promise.resolve(0);
     return this.database.db.transaction(async (tx) => {
-      const rows = await this.outbox.claimUnpublished(tx, BATCH_SIZE);
+      const rows = await this.outbox.claimWaiting(tx, 'publishedAt', BATCH_SIZE);
       const published: string[] = [];
       for (const row of rows) {
         try {

@@ -20,22 +20,15 @@ export class OutboxRepository {
     return row;
   }
 
-  /** Claims the oldest undispatched events; rows another replica holds are skipped, not waited for. */
-  claimUndispatched(tx: Tx, limit: number): Promise<OutboxRow[]> {
+  /**
+   * Claims the oldest events still waiting for a relay target (`dispatchedAt`: in-process listeners,
+   * `publishedAt`: NATS). Rows another replica holds are skipped, not waited for.
+   */
+  claimWaiting(tx: Tx, target: 'dispatchedAt' | 'publishedAt', limit: number): Promise<OutboxRow[]> {
     return tx
       .select()
       .from(eventOutbox)
-      .where(isNull(eventOutbox.dispatchedAt))
-      .orderBy(asc(eventOutbox.seq))
-      .limit(limit)
-      .for('update', { skipLocked: true });
-  }
-
-  claimUnpublished(tx: Tx, limit: number): Promise<OutboxRow[]> {
-    return tx
-      .select()
-      .from(eventOutbox)
-      .where(isNull(eventOutbox.publishedAt))
+      .where(isNull(eventOutbox[target]))
       .orderBy(asc(eventOutbox.seq))
       .limit(limit)
       .for('update', { skipLocked: true });
