@@ -7,6 +7,7 @@ import { CONFIG, type Config } from './config/config.js';
 import { SECRET_KEYS, type SecretKeys } from './crypto/keys.js';
 import { Sealer } from './crypto/sealer.js';
 import { DATABASE, type Database } from './database/database.js';
+import { DomainsModule } from './domains/domains.module.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MailModule } from './mail/mail.module.js';
@@ -47,6 +48,7 @@ export class AppModule {
         EventsModule,
         MailModule,
         AuthModule,
+        DomainsModule,
         HealthModule,
         OpenApiModule,
         ...extraModules,

@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import { DEFAULT_CLOUDFLARE_API_URL } from '../domains/registrars/cloudflare.adapter.js';
+import { DEFAULT_DYNADOT_API_URL } from '../domains/registrars/dynadot.adapter.js';
+import { DEFAULT_GODADDY_API_URL } from '../domains/registrars/godaddy.adapter.js';
+import { DEFAULT_NAMECHEAP_API_URL } from '../domains/registrars/namecheap.adapter.js';
+import { DEFAULT_OVH_API_URL } from '../domains/registrars/ovh.adapter.js';
 
 const optionalString = z
   .string()
@@ -40,6 +45,44 @@ const emailList = z
   )
   .pipe(z.array(z.email({ message: 'must be a comma-separated list of e-mail addresses' })));
 
+const hostList = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value) =>
+      [
+        ...new Set(
+          (value?.trim() ? value : fallback)
+            .split(/[\s,]+/)
+            .map((h) => h.trim().toLowerCase().replace(/\.$/, '')),
+        ),
+      ].filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z.string().regex(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}$/, {
+          message: 'must be a comma-separated list of domain names',
+        }),
+      ),
+    );
+
+/** `90`, `90s`, `10m`, `2h`, `1d` → seconds. */
+const duration = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value) => (value?.trim() ? value.trim() : fallback))
+    .pipe(z.string().regex(/^\d+(s|m|h|d)?$/, { message: 'must be a duration such as 90s, 10m, 2h or 1d' }))
+    .transform((value) => {
+      const amount = Number.parseInt(value, 10);
+      const unit = value.replace(/^\d+/, '') || 's';
+      return amount * { s: 1, m: 60, h: 3600, d: 86_400 }[unit as 's' | 'm' | 'h' | 'd'];
+    })
+    .pipe(z.number().int().positive({ message: 'must be longer than zero' }));
+
+const httpUrl = (fallback: string) =>
+  optionalUrl(['http:', 'https:']).transform((value) => value ?? fallback);
+
 /** Every environment variable the api reads, with its default. Documented in docs/configuration.md. */
 export const envSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(8080),
@@ -66,6 +109,40 @@ export const envSchema = z.object({
   ),
   CATALYST_ADMIN_EMAILS: emailList,
   CATALYST_TRUST_PROXY: booleanFlag,
+  CATALYST_POOL_DOMAINS: hostList('omani.works,omantel.biz'),
+  CATALYST_TENANT_POOL_DOMAINS: hostList('omani.homes,omani.rest,omani.trade'),
+  CATALYST_NAMESERVERS: z
+    .string()
+    .optional()
+    .transform((value) => value?.trim() || undefined),
+  CATALYST_RESERVED_SUBDOMAINS: z
+    .string()
+    .optional()
+    .transform((value) =>
+      (value ?? '')
+        .split(/[\s,]+/)
+        .map((n) => n.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  CATALYST_RESERVATION_TTL: duration('10m'),
+  CATALYST_RECORD_TTL: duration('300'),
+  CATALYST_DELEGATION_TTL: duration('3600'),
+  CATALYST_DNS_RESOLVER: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[0-9a-f.:[\]]+(:\d+)?$/i, { message: 'must be an IP address, optionally with :port' })
+      .optional(),
+  ),
+  CATALYST_DELEGATION_TIMEOUT: duration('24h'),
+  CATALYST_DELEGATION_POLL_INTERVAL: duration('30s'),
+  PDNS_API_URL: optionalUrl(['http:', 'https:']),
+  PDNS_API_KEY: optionalString,
+  PDNS_SERVER_ID: z.string().trim().min(1).default('localhost'),
+  CLOUDFLARE_API_URL: httpUrl(DEFAULT_CLOUDFLARE_API_URL),
+  NAMECHEAP_API_URL: httpUrl(DEFAULT_NAMECHEAP_API_URL),
+  GODADDY_API_URL: httpUrl(DEFAULT_GODADDY_API_URL),
+  OVH_API_URL: httpUrl(DEFAULT_OVH_API_URL),
+  DYNADOT_API_URL: httpUrl(DEFAULT_DYNADOT_API_URL),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -80,4 +80,46 @@ describe('loadConfig', () => {
   it('rejects a port out of range', () => {
     expect(problemsOf({ PORT: '70000' }).problems[0]?.variable).toBe('PORT');
   });
+
+  it('configures domains from data, not code: pools, nameservers, durations, reserved names', () => {
+    const config = loadConfig({
+      CATALYST_POOL_DOMAINS: 'Pool.Example, other.example.',
+      CATALYST_RESERVED_SUBDOMAINS: 'Billing,shop',
+      CATALYST_RESERVATION_TTL: '2h',
+      CATALYST_RECORD_TTL: '60',
+      CATALYST_DELEGATION_POLL_INTERVAL: '90s',
+      PDNS_API_URL: 'http://pdns:8081/',
+      PDNS_API_KEY: 'k',
+    });
+    expect(config.domains).toMatchObject({
+      poolDomains: ['pool.example', 'other.example'],
+      tenantPoolDomains: ['omani.homes', 'omani.rest', 'omani.trade'],
+      nameservers: ['ns1.pool.example', 'ns2.pool.example'],
+      reservationTtlSeconds: 7200,
+      recordTtlSeconds: 60,
+      delegationTtlSeconds: 3600,
+      delegationPollSeconds: 90,
+      powerDns: { url: 'http://pdns:8081', apiKey: 'k', serverId: 'localhost' },
+    });
+    expect(config.domains.reservedSubdomains).toEqual(
+      expect.arrayContaining(['billing', 'shop', 'console', 'k8s']),
+    );
+    expect(config.domains.reservedSubdomains).toHaveLength(23);
+    expect(loadConfig({}).domains.poolDomains).toEqual(['omani.works', 'omantel.biz']);
+    expect(loadConfig({}).domains.powerDns).toBeUndefined();
+  });
+
+  it('names bad domain settings', () => {
+    expect(problemsOf({ CATALYST_RESERVATION_TTL: 'ten minutes' }).problems[0]?.variable).toBe(
+      'CATALYST_RESERVATION_TTL',
+    );
+    expect(problemsOf({ CATALYST_POOL_DOMAINS: 'not a domain' }).problems[0]?.variable).toBe(
+      'CATALYST_POOL_DOMAINS',
+    );
+    expect(problemsOf({ PDNS_API_URL: 'http://pdns:8081' }).problems[0]?.variable).toBe('PDNS_API_KEY');
+    expect(problemsOf({ CATALYST_NAMESERVERS: 'ns1.example.com,bad host' }).problems[0]?.variable).toBe(
+      'CATALYST_NAMESERVERS',
+    );
+    expect(problemsOf({ GODADDY_API_URL: 'ftp://x' }).problems[0]?.variable).toBe('GODADDY_API_URL');
+  });
 });

@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import { DEFAULT_RESERVED_SUBDOMAINS, type RegistrarId } from '@catalyst/contracts';
 import { z } from 'zod';
 import { envSchema } from './config.schema.js';
 
@@ -22,6 +23,27 @@ export interface Config {
   adminEmails: string[];
   trustProxy: boolean;
   logLevel: string;
+  domains: DomainsConfig;
+}
+
+export interface DomainsConfig {
+  /** Pool domains a Sovereign can take a subdomain of. */
+  poolDomains: string[];
+  /** Pool domains for tenant organizations' subdomains. */
+  tenantPoolDomains: string[];
+  /** Catalyst's authoritative nameservers (no trailing dot). */
+  nameservers: string[];
+  reservedSubdomains: string[];
+  reservationTtlSeconds: number;
+  recordTtlSeconds: number;
+  delegationTtlSeconds: number;
+  /** Unset → PowerDNS is not configured: names can be checked and reserved, not committed. */
+  powerDns?: { url: string; apiKey: string; serverId: string };
+  /** `host[:port]` of the resolver that checks a customer's delegation; unset → the system's. */
+  resolver?: string;
+  delegationTimeoutSeconds: number;
+  delegationPollSeconds: number;
+  registrarUrls: Record<RegistrarId, string>;
 }
 
 export const CONFIG = Symbol('CONFIG');
@@ -48,6 +70,11 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     );
   }
   const e = parsed.data;
+  if (e.PDNS_API_URL && !e.PDNS_API_KEY) {
+    throw new ConfigError([{ variable: 'PDNS_API_KEY', message: 'is required when PDNS_API_URL is set' }]);
+  }
+  const poolDomains = e.CATALYST_POOL_DOMAINS;
+  const nameservers = parseNameservers(e.CATALYST_NAMESERVERS, poolDomains[0]);
   const publicUrl = stripTrailingSlash(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`);
   return {
     port: e.PORT,
@@ -63,7 +90,51 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     adminEmails: e.CATALYST_ADMIN_EMAILS,
     trustProxy: e.CATALYST_TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
+    domains: {
+      poolDomains,
+      tenantPoolDomains: e.CATALYST_TENANT_POOL_DOMAINS,
+      nameservers,
+      reservedSubdomains: [
+        ...new Set([...DEFAULT_RESERVED_SUBDOMAINS, ...e.CATALYST_RESERVED_SUBDOMAINS]),
+      ].sort(),
+      reservationTtlSeconds: e.CATALYST_RESERVATION_TTL,
+      recordTtlSeconds: e.CATALYST_RECORD_TTL,
+      delegationTtlSeconds: e.CATALYST_DELEGATION_TTL,
+      powerDns:
+        e.PDNS_API_URL && e.PDNS_API_KEY
+          ? { url: stripTrailingSlash(e.PDNS_API_URL), apiKey: e.PDNS_API_KEY, serverId: e.PDNS_SERVER_ID }
+          : undefined,
+      resolver: e.CATALYST_DNS_RESOLVER,
+      delegationTimeoutSeconds: e.CATALYST_DELEGATION_TIMEOUT,
+      delegationPollSeconds: e.CATALYST_DELEGATION_POLL_INTERVAL,
+      registrarUrls: {
+        cloudflare: stripTrailingSlash(e.CLOUDFLARE_API_URL),
+        namecheap: e.NAMECHEAP_API_URL,
+        godaddy: stripTrailingSlash(e.GODADDY_API_URL),
+        ovh: stripTrailingSlash(e.OVH_API_URL),
+        dynadot: e.DYNADOT_API_URL,
+      },
+    },
   };
+}
+
+/** CATALYST_NAMESERVERS, or ns1/ns2 under the first pool domain. */
+function parseNameservers(value: string | undefined, firstPool: string | undefined): string[] {
+  const list = value
+    ? value.split(/[\s,]+/).map((ns) => ns.trim().toLowerCase().replace(/\.$/, ''))
+    : firstPool
+      ? [`ns1.${firstPool}`, `ns2.${firstPool}`]
+      : [];
+  const valid = list.filter((ns) => /^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}$/.test(ns));
+  if (valid.length === 0 || valid.length !== list.length) {
+    throw new ConfigError([
+      {
+        variable: 'CATALYST_NAMESERVERS',
+        message: 'must be a comma-separated list of at least one host name',
+      },
+    ]);
+  }
+  return [...new Set(valid)];
 }
 
 function stripTrailingSlash(url: string): string {

@@ -1,5 +1,6 @@
 // Every table of the api, for the typed drizzle client and drizzle-kit.
 export * from '../auth/auth.schema.js';
+export * from '../domains/domains.schema.js';
 export * from '../events/events.schema.js';
 export * from '../mail/mail.schema.js';
 export * from '../ratelimit/rate-limit.schema.js';

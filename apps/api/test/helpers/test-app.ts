@@ -7,6 +7,16 @@ import { type PreparedRuntime, prepareRuntime } from '../../src/runtime.js';
 import { createTestDatabase } from './database.js';
 import { LogCapture } from './log-capture.js';
 
+const CLOSED = 'http://127.0.0.1:9';
+const OFFLINE_DEFAULTS = {
+  CATALYST_DNS_RESOLVER: '127.0.0.1:9',
+  CLOUDFLARE_API_URL: CLOSED,
+  NAMECHEAP_API_URL: CLOSED,
+  GODADDY_API_URL: CLOSED,
+  OVH_API_URL: CLOSED,
+  DYNADOT_API_URL: CLOSED,
+};
+
 export const TEST_SECRET_KEY = 'test-secret-key-that-is-long-enough-0123456789';
 
 export interface TestApp {
@@ -36,6 +46,9 @@ export async function startTestApp(
     CATALYST_SECRET_KEY: TEST_SECRET_KEY,
     CATALYST_DATA_DIR: '/nonexistent-catalyst-test-dir',
     LOG_LEVEL: 'debug',
+    // Nothing in a test may reach outside this machine: every outside system defaults to a closed
+    // loopback port, and tests point the ones they exercise at their emulators.
+    ...OFFLINE_DEFAULTS,
     ...options.env,
   });
   const logs = new LogCapture();

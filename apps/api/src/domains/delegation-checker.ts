@@ -1,0 +1,136 @@
+import { randomInt } from 'node:crypto';
+import { createSocket } from 'node:dgram';
+import { getServers } from 'node:dns';
+import dnsPacket from 'dns-packet';
+
+export interface DelegationStatus {
+  fqdn: string;
+  /** Catalyst's nameservers: where the name must point. */
+  expected: string[];
+  /** What the resolver sees now (lower-case, no trailing dot). */
+  found: string[];
+  delegated: boolean;
+}
+
+const QUERY_TIMEOUT_MS = 3_000;
+
+/**
+ * Checks whether a customer's name is delegated to Catalyst's nameservers, as the world sees it:
+ * an NS query to a resolver, reading both the answer (recursive resolvers) and the authority
+ * section (a parent's referral, which Node's own resolver reports as "no data").
+ */
+export class DelegationChecker {
+  private readonly host: string;
+  private readonly port: number;
+
+  constructor(
+    private readonly nameservers: string[],
+    resolver?: string,
+  ) {
+    const [host, port] = parseResolver(resolver ?? getServers()[0] ?? '127.0.0.1');
+    this.host = host;
+    this.port = port;
+  }
+
+  async check(fqdn: string): Promise<DelegationStatus> {
+    const found = await this.lookupNs(fqdn).catch(() => []);
+    const expected = [...this.nameservers].sort();
+    const delegated = found.length > 0 && found.every((ns) => expected.includes(ns));
+    return { fqdn, expected, found, delegated };
+  }
+
+  /**
+   * Polls until the name is delegated, reporting each check; rejects when `timeoutSeconds` pass or
+   * the signal aborts.
+   */
+  async waitFor(
+    fqdn: string,
+    options: {
+      timeoutSeconds: number;
+      pollSeconds: number;
+      signal?: AbortSignal;
+      onProgress?: (s: DelegationStatus) => void;
+    },
+  ): Promise<DelegationStatus> {
+    const deadline = Date.now() + options.timeoutSeconds * 1000;
+    for (;;) {
+      options.signal?.throwIfAborted();
+      const status = await this.check(fqdn);
+      options.onProgress?.(status);
+      if (status.delegated) return status;
+      if (Date.now() + options.pollSeconds * 1000 > deadline) {
+        throw new Error(
+          `${fqdn} is not delegated to ${status.expected.join(', ')} after ${options.timeoutSeconds} s ` +
+            `(the resolver sees ${status.found.length ? status.found.join(', ') : 'no NS records'})`,
+        );
+      }
+      await sleep(options.pollSeconds * 1000, options.signal);
+    }
+  }
+
+  private lookupNs(fqdn: string): Promise<string[]> {
+    const name = fqdn.toLowerCase().replace(/\.$/, '');
+    const id = randomInt(0, 65_536);
+    const query = dnsPacket.encode({
+      type: 'query',
+      id,
+      flags: dnsPacket.RECURSION_DESIRED,
+      questions: [{ type: 'NS', name }],
+    });
+    return new Promise((resolve, reject) => {
+      const socket = createSocket(this.host.includes(':') ? 'udp6' : 'udp4');
+      const timer = setTimeout(() => {
+        socket.close();
+        reject(new Error('DNS query timed out'));
+      }, QUERY_TIMEOUT_MS);
+      socket.on('error', (error) => {
+        clearTimeout(timer);
+        socket.close();
+        reject(error);
+      });
+      socket.on('message', (message) => {
+        const response = dnsPacket.decode(message);
+        if (response.id !== id) return;
+        clearTimeout(timer);
+        socket.close();
+        const records = [...(response.answers ?? []), ...(response.authorities ?? [])];
+        resolve(
+          [
+            ...new Set(
+              records
+                .filter((r) => r.type === 'NS' && r.name.toLowerCase().replace(/\.$/, '') === name)
+                .map((r) =>
+                  String((r as { data: unknown }).data)
+                    .toLowerCase()
+                    .replace(/\.$/, ''),
+                ),
+            ),
+          ].sort(),
+        );
+      });
+      socket.send(query, this.port, this.host);
+    });
+  }
+}
+
+function parseResolver(value: string): [string, number] {
+  const bracketed = /^\[(.+)\](?::(\d+))?$/.exec(value);
+  if (bracketed) return [bracketed[1] as string, Number(bracketed[2] ?? 53)];
+  const parts = value.split(':');
+  if (parts.length === 2) return [parts[0] as string, Number(parts[1])];
+  return [value, 53];
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+}

@@ -1,0 +1,252 @@
+import {
+  type Allocation,
+  type DomainMode,
+  isDomainName,
+  isSubdomainLabel,
+  type Reservation,
+  type SubdomainCheckResponse,
+} from '@catalyst/contracts';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { AppError } from '../common/app-error.js';
+import { LOGGER } from '../common/tokens.js';
+import { CONFIG, type Config, type DomainsConfig } from '../config/config.js';
+import { DATABASE, type Database } from '../database/database.js';
+import { type AllocationRow, AllocationsRepository } from './allocations.repository.js';
+import { DelegationChecker, type DelegationStatus } from './delegation-checker.js';
+import {
+  allocationNotFound,
+  dnsFailure,
+  dnsNotConfigured,
+  reservationExpired,
+  reservationNotFound,
+} from './domains.errors.js';
+import { PowerDnsClient } from './powerdns.client.js';
+import { RegistrarsService } from './registrars/registrars.service.js';
+import { ZonePublisher } from './zone-publisher.js';
+
+type Unavailable = {
+  available: false;
+  reason: NonNullable<SubdomainCheckResponse['reason']>;
+  message: string;
+};
+
+/** What a byo-api commit needs to write the delegation at the customer's registrar. */
+export interface RegistrarAccess {
+  registrar: string;
+  credentials: unknown;
+}
+
+/**
+ * Names for Sovereigns: checks and reservations in pool domains, the authoritative zone in PowerDNS,
+ * and the delegation to it — from the pool zone, through the customer's registrar, or (manual) by
+ * the customer, watched until it is visible.
+ */
+@Injectable()
+export class DomainsService {
+  private readonly config: DomainsConfig;
+  readonly publisher?: ZonePublisher;
+  readonly delegation: DelegationChecker;
+
+  constructor(
+    @Inject(CONFIG) config: Config,
+    @Inject(DATABASE) private readonly database: Database,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly allocations: AllocationsRepository,
+    private readonly registrars: RegistrarsService,
+  ) {
+    this.config = config.domains;
+    if (this.config.powerDns)
+      this.publisher = new ZonePublisher(new PowerDnsClient(this.config.powerDns), this.config);
+    this.delegation = new DelegationChecker(this.config.nameservers, this.config.resolver);
+  }
+
+  async check(poolDomain: string, subdomain: string): Promise<SubdomainCheckResponse> {
+    const problem = this.poolNameProblem(poolDomain, subdomain);
+    if (problem) return problem;
+    const fqdn = `${subdomain}.${poolDomain}`;
+    if (await this.allocations.findLive(fqdn)) {
+      return { available: false, reason: 'taken', message: `${fqdn} is already taken` };
+    }
+    return { available: true, fqdn };
+  }
+
+  async reservePool(poolDomain: string, subdomain: string, userId?: string): Promise<Reservation> {
+    const problem = this.poolNameProblem(poolDomain, subdomain);
+    if (problem) throw new AppError(422, problem.reason, problem.message);
+    return this.reserve({
+      fqdn: `${subdomain}.${poolDomain}`,
+      mode: 'pool',
+      poolDomain,
+      subdomain,
+      createdBy: userId ?? null,
+    });
+  }
+
+  /** Claims a customer's own name for a Sovereign, so two deployments cannot use it at once. */
+  async reserveOwn(fqdn: string, mode: Exclude<DomainMode, 'pool'>, userId?: string): Promise<Reservation> {
+    if (!isDomainName(fqdn)) throw new AppError(422, 'invalid-format', `${fqdn} is not a valid domain name`);
+    if (this.config.poolDomains.some((pool) => fqdn === pool || fqdn.endsWith(`.${pool}`))) {
+      throw new AppError(422, 'pool-domain', `${fqdn} is in a pool domain; choose the pool mode instead`);
+    }
+    return this.reserve({ fqdn, mode, poolDomain: null, subdomain: null, createdBy: userId ?? null });
+  }
+
+  /**
+   * Publishes a reserved name: zone, records and delegation, then marks it active. The row stays
+   * locked throughout, so commits and releases of one name never interleave. On failure what this
+   * call created is removed and the reservation stays, ready for a re-run.
+   */
+  async commit(id: string, loadBalancerIp: string, access?: RegistrarAccess): Promise<Allocation> {
+    const publisher = this.requirePublisher();
+    return this.database.db.transaction(async (tx) => {
+      const row = await this.allocations.lockById(tx, id);
+      if (!row) throw reservationNotFound();
+      if (row.state === 'reserved' && row.expired) throw reservationExpired();
+      if (row.mode === 'byo-api' && !access) {
+        throw new AppError(
+          422,
+          'registrar_credentials_required',
+          `Delegating ${row.fqdn} needs the registrar's credentials`,
+        );
+      }
+      let created = false;
+      try {
+        ({ created } = await publisher.publishZone(row.fqdn, loadBalancerIp));
+        await this.delegate(publisher, row, access);
+      } catch (error) {
+        if (created) await this.rollback(publisher, row);
+        throw dnsFailure(error);
+      }
+      const active = await this.allocations.activate(tx, row.id, loadBalancerIp);
+      this.logger.info({ fqdn: row.fqdn, mode: row.mode, loadBalancerIp }, 'domain committed');
+      return toAllocation(active);
+    });
+  }
+
+  /** Removes the delegation (where Catalyst wrote it), the zone and the row, freeing the name. */
+  async release(fqdn: string): Promise<void> {
+    await this.database.db.transaction(async (tx) => {
+      const row = await this.allocations.lockByFqdn(tx, fqdn);
+      if (!row) throw allocationNotFound(fqdn);
+      if (this.publisher) {
+        try {
+          await this.undo(this.publisher, row);
+        } catch (error) {
+          throw dnsFailure(error);
+        }
+      } else if (row.state === 'active') {
+        throw dnsNotConfigured();
+      }
+      await this.allocations.delete(tx, row.id);
+      this.logger.info({ fqdn, mode: row.mode }, 'domain released');
+    });
+  }
+
+  async list(poolDomain?: string): Promise<Allocation[]> {
+    return (await this.allocations.list(poolDomain)).map(toAllocation);
+  }
+
+  checkDelegation(fqdn: string): Promise<DelegationStatus> {
+    return this.delegation.check(fqdn);
+  }
+
+  /** Frees names whose reservation ran out (their DNS was never written, or was rolled back). */
+  async sweepExpired(): Promise<string[]> {
+    const freed = await this.allocations.deleteExpired();
+    if (freed.length) this.logger.info({ freed }, 'expired reservations freed');
+    return freed;
+  }
+
+  /** Creates and signs every pool zone that is missing (idempotent). */
+  async ensurePoolZones(): Promise<void> {
+    const publisher = this.requirePublisher();
+    for (const pool of [...new Set([...this.config.poolDomains, ...this.config.tenantPoolDomains])]) {
+      await publisher.ensurePoolZone(pool);
+    }
+  }
+
+  private async reserve(row: Parameters<AllocationsRepository['reserve']>[0]): Promise<Reservation> {
+    const reserved = await this.allocations.reserve(row, this.config.reservationTtlSeconds);
+    if (!reserved?.expiresAt) throw new AppError(409, 'taken', `${row.fqdn} is already taken`);
+    return { reservationId: reserved.id, fqdn: reserved.fqdn, expiresAt: reserved.expiresAt.toISOString() };
+  }
+
+  private async delegate(
+    publisher: ZonePublisher,
+    row: AllocationRow,
+    access?: RegistrarAccess,
+  ): Promise<void> {
+    if (row.mode === 'pool' && row.poolDomain) await publisher.delegateFromPool(row.poolDomain, row.fqdn);
+    if (row.mode === 'byo-api' && access) {
+      await this.registrars.delegate(access.registrar, row.fqdn, access.credentials, this.config.nameservers);
+    }
+    // byo-manual: the customer delegates; the run watches for it with `delegation.waitFor`.
+  }
+
+  private async undo(publisher: ZonePublisher, row: AllocationRow): Promise<void> {
+    if (row.mode === 'pool' && row.poolDomain) await publisher.removePoolDelegation(row.poolDomain, row.fqdn);
+    await publisher.deleteZone(row.fqdn);
+  }
+
+  /** Best effort, step by step: a failing step must not keep the next one from cleaning up. */
+  private async rollback(publisher: ZonePublisher, row: AllocationRow): Promise<void> {
+    const steps: [string, () => Promise<unknown>][] = [
+      [
+        'remove the pool delegation',
+        async () => row.poolDomain && publisher.removePoolDelegation(row.poolDomain, row.fqdn),
+      ],
+      ['delete the zone', () => publisher.deleteZone(row.fqdn)],
+    ];
+    for (const [what, step] of steps) {
+      await step().catch((err) =>
+        this.logger.error({ err, fqdn: row.fqdn }, `commit rollback: could not ${what}`),
+      );
+    }
+  }
+
+  private requirePublisher(): ZonePublisher {
+    if (!this.publisher) throw dnsNotConfigured();
+    return this.publisher;
+  }
+
+  private poolNameProblem(poolDomain: string, subdomain: string): Unavailable | undefined {
+    if (!isSubdomainLabel(subdomain) || `${subdomain}.${poolDomain}`.length > 253) {
+      return {
+        available: false,
+        reason: 'invalid-format',
+        message:
+          'Use 1–63 lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen',
+      };
+    }
+    if (!this.config.poolDomains.includes(poolDomain)) {
+      return {
+        available: false,
+        reason: 'unsupported-pool',
+        message: `${poolDomain} is not a pool domain here; choose one of ${this.config.poolDomains.join(', ')}`,
+      };
+    }
+    if (this.config.reservedSubdomains.includes(subdomain)) {
+      return {
+        available: false,
+        reason: 'reserved',
+        message: `${subdomain} is reserved for the control plane`,
+      };
+    }
+    return undefined;
+  }
+}
+
+export function toAllocation(row: AllocationRow): Allocation {
+  return {
+    fqdn: row.fqdn,
+    mode: row.mode,
+    ...(row.poolDomain ? { poolDomain: row.poolDomain } : {}),
+    ...(row.subdomain ? { subdomain: row.subdomain } : {}),
+    state: row.state,
+    ...(row.loadBalancerIp ? { loadBalancerIP: row.loadBalancerIp } : {}),
+    ...(row.expiresAt ? { expiresAt: row.expiresAt.toISOString() } : {}),
+    createdAt: row.createdAt.toISOString(),
+    ...(row.committedAt ? { committedAt: row.committedAt.toISOString() } : {}),
+  };
+}

@@ -1,0 +1,94 @@
+import type { DomainsConfig } from '../config/config.js';
+import { canonical, type PowerDnsClient } from './powerdns.client.js';
+
+/** The hosts every Sovereign answers on, all pointing at its load balancer. */
+export const CANONICAL_HOSTS = ['@', '*', 'console', 'api', 'gitea', 'harbor'] as const;
+
+/** DS digest type 2 (SHA-256): the one every validating resolver supports. */
+const SHA256_DS = /^\d+ \d+ 2 [0-9a-f]+$/i;
+
+/**
+ * Writes Sovereign DNS into PowerDNS: the authoritative zone of a Sovereign (signed, with its
+ * canonical records) and the delegation to it from a pool zone. Every method converges: running it
+ * again changes nothing.
+ */
+export class ZonePublisher {
+  constructor(
+    private readonly pdns: PowerDnsClient,
+    private readonly config: Pick<DomainsConfig, 'nameservers' | 'recordTtlSeconds' | 'delegationTtlSeconds'>,
+  ) {}
+
+  /** Makes sure a pool zone exists and is signed (cheap when it already is). */
+  async ensurePoolZone(poolDomain: string): Promise<void> {
+    const zone = await this.pdns.getZone(poolDomain, false);
+    if (!zone) await this.pdns.createZone(poolDomain, this.config.nameservers);
+    if (!zone?.dnssec) await this.pdns.secureZone(poolDomain);
+  }
+
+  /**
+   * Creates (or converges) the Sovereign's zone: Native, Catalyst's nameservers, DNSSEC with an active
+   * key, and the canonical A records. If this call created the zone and a later step fails, the zone
+   * is deleted again, so no half-made zone is left. Returns whether the zone was created now.
+   */
+  async publishZone(fqdn: string, loadBalancerIp: string): Promise<{ created: boolean }> {
+    const existing = await this.pdns.getZone(fqdn, false);
+    const created = existing ? false : await this.pdns.createZone(fqdn, this.config.nameservers);
+    try {
+      await this.pdns.secureZone(fqdn);
+      await this.pdns.patchRRsets(
+        fqdn,
+        CANONICAL_HOSTS.map((host) => ({
+          name: canonical(host === '@' ? fqdn : `${host}.${fqdn}`),
+          type: 'A',
+          ttl: this.config.recordTtlSeconds,
+          changetype: 'REPLACE' as const,
+          records: [{ content: loadBalancerIp, disabled: false }],
+        })),
+      );
+    } catch (error) {
+      if (created) await this.pdns.deleteZone(fqdn).catch(() => undefined);
+      throw error;
+    }
+    return { created };
+  }
+
+  /** Delegates `fqdn` from its pool zone: NS to Catalyst's nameservers and DS for the chain of trust. */
+  async delegateFromPool(poolDomain: string, fqdn: string): Promise<void> {
+    await this.ensurePoolZone(poolDomain);
+    const ds = (await this.pdns.listCryptokeys(fqdn))
+      .filter((key) => key.active && (key.keytype === 'csk' || key.keytype === 'ksk'))
+      .flatMap((key) => key.ds ?? [])
+      .filter((record) => SHA256_DS.test(record));
+    const ttl = this.config.delegationTtlSeconds;
+    await this.pdns.patchRRsets(poolDomain, [
+      {
+        name: canonical(fqdn),
+        type: 'NS',
+        ttl,
+        changetype: 'REPLACE',
+        records: this.config.nameservers.map((ns) => ({ content: canonical(ns), disabled: false })),
+      },
+      ds.length
+        ? {
+            name: canonical(fqdn),
+            type: 'DS',
+            ttl,
+            changetype: 'REPLACE',
+            records: ds.map((content) => ({ content, disabled: false })),
+          }
+        : { name: canonical(fqdn), type: 'DS', changetype: 'DELETE' },
+    ]);
+  }
+
+  async removePoolDelegation(poolDomain: string, fqdn: string): Promise<void> {
+    if (!(await this.pdns.getZone(poolDomain, false))) return;
+    await this.pdns.patchRRsets(poolDomain, [
+      { name: canonical(fqdn), type: 'NS', changetype: 'DELETE' },
+      { name: canonical(fqdn), type: 'DS', changetype: 'DELETE' },
+    ]);
+  }
+
+  deleteZone(fqdn: string): Promise<boolean> {
+    return this.pdns.deleteZone(fqdn);
+  }
+}
