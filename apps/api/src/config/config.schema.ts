@@ -143,6 +143,17 @@ export const envSchema = z.object({
   GODADDY_API_URL: httpUrl(DEFAULT_GODADDY_API_URL),
   OVH_API_URL: httpUrl(DEFAULT_OVH_API_URL),
   DYNADOT_API_URL: httpUrl(DEFAULT_DYNADOT_API_URL),
+  HCLOUD_ENDPOINT: httpUrl('https://api.hetzner.cloud/v1'),
+  CATALYST_TOFU_BIN: z.string().trim().min(1).default('tofu'),
+  CATALYST_TOFU_WORKDIR: optionalString,
+  CATALYST_GITOPS_REPO_URL: httpUrl('https://github.com/openova-io/openova'),
+  CATALYST_GITOPS_BRANCH: z.string().trim().min(1).default('main'),
+  CATALYST_KUBECONFIG_TIMEOUT: duration('30m'),
+  CATALYST_PHASE1_FIRST_SEEN_TIMEOUT: duration('15m'),
+  CATALYST_PHASE1_WATCH_TIMEOUT: duration('60m'),
+  CATALYST_CANCEL_GRACE: duration('60s'),
+  CATALYST_RUN_LEASE_TTL: duration('30s'),
+  CATALYST_MAX_RUNS_PER_PROJECT: z.coerce.number().int().min(1).max(20).default(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -24,6 +24,26 @@ export interface Config {
   trustProxy: boolean;
   logLevel: string;
   domains: DomainsConfig;
+  deployments: DeploymentsConfig;
+}
+
+export interface DeploymentsConfig {
+  /** Hetzner Cloud API base, with /v1 (the tofu provider reads the same value as HCLOUD_ENDPOINT). */
+  hcloudEndpoint: string;
+  tofuBin: string;
+  /** Absolute; one directory per Sovereign below it. */
+  tofuWorkdir: string;
+  gitopsRepoUrl: string;
+  gitopsBranch: string;
+  kubeconfigTimeoutSeconds: number;
+  firstSeenTimeoutSeconds: number;
+  watchTimeoutSeconds: number;
+  /** After SIGINT, how long tofu gets to stop cleanly before SIGTERM. */
+  cancelGraceSeconds: number;
+  /** A run whose owner has not renewed its lease for this long is taken over by another replica. */
+  leaseTtlSeconds: number;
+  /** Hetzner rate budget: runs at once against one project. */
+  maxRunsPerProject: number;
 }
 
 export interface DomainsConfig {
@@ -74,6 +94,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     throw new ConfigError([{ variable: 'PDNS_API_KEY', message: 'is required when PDNS_API_URL is set' }]);
   }
   const poolDomains = e.CATALYST_POOL_DOMAINS;
+  const dataDir = isAbsolute(e.CATALYST_DATA_DIR) ? e.CATALYST_DATA_DIR : resolve(cwd, e.CATALYST_DATA_DIR);
   const nameservers = parseNameservers(e.CATALYST_NAMESERVERS, poolDomains[0]);
   const publicUrl = stripTrailingSlash(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`);
   return {
@@ -82,7 +103,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     publicUrl,
     marketplaceUrl: stripTrailingSlash(e.MARKETPLACE_URL ?? publicUrl),
     databaseUrl: e.DATABASE_URL,
-    dataDir: isAbsolute(e.CATALYST_DATA_DIR) ? e.CATALYST_DATA_DIR : resolve(cwd, e.CATALYST_DATA_DIR),
+    dataDir,
     natsUrl: e.NATS_URL,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM ?? `Catalyst <no-reply@${new URL(publicUrl).hostname}>`,
@@ -114,6 +135,19 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
         ovh: stripTrailingSlash(e.OVH_API_URL),
         dynadot: e.DYNADOT_API_URL,
       },
+    },
+    deployments: {
+      hcloudEndpoint: stripTrailingSlash(e.HCLOUD_ENDPOINT),
+      tofuBin: e.CATALYST_TOFU_BIN,
+      tofuWorkdir: e.CATALYST_TOFU_WORKDIR ? resolve(cwd, e.CATALYST_TOFU_WORKDIR) : resolve(dataDir, 'tofu'),
+      gitopsRepoUrl: e.CATALYST_GITOPS_REPO_URL,
+      gitopsBranch: e.CATALYST_GITOPS_BRANCH,
+      kubeconfigTimeoutSeconds: e.CATALYST_KUBECONFIG_TIMEOUT,
+      firstSeenTimeoutSeconds: e.CATALYST_PHASE1_FIRST_SEEN_TIMEOUT,
+      watchTimeoutSeconds: e.CATALYST_PHASE1_WATCH_TIMEOUT,
+      cancelGraceSeconds: e.CATALYST_CANCEL_GRACE,
+      leaseTtlSeconds: e.CATALYST_RUN_LEASE_TTL,
+      maxRunsPerProject: e.CATALYST_MAX_RUNS_PER_PROJECT,
     },
   };
 }

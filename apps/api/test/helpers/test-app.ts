@@ -15,6 +15,7 @@ const OFFLINE_DEFAULTS = {
   GODADDY_API_URL: CLOSED,
   OVH_API_URL: CLOSED,
   DYNADOT_API_URL: CLOSED,
+  HCLOUD_ENDPOINT: `${CLOSED}/v1`,
 };
 
 export const TEST_SECRET_KEY = 'test-secret-key-that-is-long-enough-0123456789';
