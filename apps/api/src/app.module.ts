@@ -2,11 +2,14 @@ import { type DynamicModule, Global, Module, type Type } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import type { Logger } from 'pino';
 import { AuthModule } from './auth/auth.module.js';
+import { CatalogModule } from './catalog/catalog.module.js';
 import { LOGGER } from './common/tokens.js';
 import { CONFIG, type Config } from './config/config.js';
+import { CredentialsModule } from './credentials/credentials.module.js';
 import { SECRET_KEYS, type SecretKeys } from './crypto/keys.js';
 import { Sealer } from './crypto/sealer.js';
 import { DATABASE, type Database } from './database/database.js';
+import { DeploymentsModule } from './deployments/deployments.module.js';
 import { DomainsModule } from './domains/domains.module.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -48,7 +51,10 @@ export class AppModule {
         EventsModule,
         MailModule,
         AuthModule,
+        CatalogModule,
         DomainsModule,
+        DeploymentsModule,
+        CredentialsModule,
         HealthModule,
         OpenApiModule,
         ...extraModules,

@@ -49,6 +49,12 @@ export async function createApp(
   });
 
   await app.register(fastifyCookie);
+  // cloud-init PUTs the kubeconfig back as YAML; it is read as text and checked by the service.
+  fastify.addContentTypeParser(
+    ['application/yaml', 'application/x-yaml', 'text/yaml'],
+    { parseAs: 'string' },
+    (_req, body, done) => done(null, body),
+  );
   const spa = await SpaFallback.register(fastify, webDir);
   if (!spa) runtime.logger.warn({ webDir }, 'no built SPA found: serving the api only (run `npm run build`)');
   app.useGlobalFilters(new ErrorFilter(runtime.logger, spa));

@@ -1,4 +1,7 @@
 export * from './auth.js';
+export * from './catalog.js';
+export * from './credentials.js';
+export * from './deployments.js';
 export * from './domains.js';
 export * from './errors.js';
 export * from './events.js';

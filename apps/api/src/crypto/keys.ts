@@ -1,4 +1,4 @@
-import { hkdfSync } from 'node:crypto';
+import { createHmac, hkdfSync } from 'node:crypto';
 
 export const SECRET_KEYS = Symbol('SECRET_KEYS');
 
@@ -7,6 +7,8 @@ export interface SecretKeys {
   sealing: Buffer;
   sessions: Uint8Array;
   pins: Buffer;
+  /** Keys per-deployment secrets derived on demand (kubeconfig post-back token, tofu state passphrase). */
+  runs: Buffer;
 }
 
 export function deriveKeys(secretKey: string): SecretKeys {
@@ -18,5 +20,18 @@ export function deriveKeys(secretKey: string): SecretKeys {
     sealing: derive('sealing/v1'),
     sessions: new Uint8Array(derive('sessions/v1')),
     pins: derive('pins/v1'),
+    runs: derive('runs/v1'),
   };
+}
+
+/**
+ * A secret of one deployment, derived rather than stored: the same after a restart or on another
+ * replica, so a re-planned run renders the same cloud-init, and nothing needs keeping in the database.
+ */
+export function deriveRunSecret(
+  keys: SecretKeys,
+  purpose: 'kubeconfig-token' | 'tofu-state',
+  deploymentId: string,
+): string {
+  return createHmac('sha256', keys.runs).update(`${purpose}\n${deploymentId}`).digest('base64url');
 }

@@ -1,5 +1,6 @@
 // Every table of the api, for the typed drizzle client and drizzle-kit.
 export * from '../auth/auth.schema.js';
+export * from '../deployments/deployments.schema.js';
 export * from '../domains/domains.schema.js';
 export * from '../events/events.schema.js';
 export * from '../mail/mail.schema.js';

@@ -215,10 +215,18 @@ describe('commit and release against a real PowerDNS', () => {
     expect(commit.json()).toEqual({ fqdn: 'omantel.omani.works', state: 'active', loadBalancerIP: LB_IP });
 
     const zone = await direct.getZone('omantel.omani.works');
-    expect(zone).toMatchObject({ kind: 'Native', dnssec: true, soa_edit: 'INCEPTION-EPOCH', soa_edit_api: 'DEFAULT' });
-    expect(zone?.rrsets?.find((r) => r.type === 'NS')?.records.map((r) => r.content).sort()).toEqual(
-      NAMESERVERS.map((ns) => `${ns}.`),
-    );
+    expect(zone).toMatchObject({
+      kind: 'Native',
+      dnssec: true,
+      soa_edit: 'INCEPTION-EPOCH',
+      soa_edit_api: 'DEFAULT',
+    });
+    expect(
+      zone?.rrsets
+        ?.find((r) => r.type === 'NS')
+        ?.records.map((r) => r.content)
+        .sort(),
+    ).toEqual(NAMESERVERS.map((ns) => `${ns}.`));
     const keys = await direct.listCryptokeys('omantel.omani.works');
     expect(keys.some((k) => k.active && (k.keytype === 'csk' || k.keytype === 'ksk'))).toBe(true);
     const aRecords = zone?.rrsets?.filter((r) => r.type === 'A') ?? [];

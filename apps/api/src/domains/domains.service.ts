@@ -71,25 +71,41 @@ export class DomainsService {
     return { available: true, fqdn };
   }
 
-  async reservePool(poolDomain: string, subdomain: string, userId?: string): Promise<Reservation> {
+  /** `ttlSeconds` defaults to the configured reservation TTL; a deployment holds its name longer. */
+  async reservePool(
+    poolDomain: string,
+    subdomain: string,
+    userId?: string,
+    ttlSeconds?: number,
+  ): Promise<Reservation> {
     const problem = this.poolNameProblem(poolDomain, subdomain);
     if (problem) throw new AppError(422, problem.reason, problem.message);
-    return this.reserve({
-      fqdn: `${subdomain}.${poolDomain}`,
-      mode: 'pool',
-      poolDomain,
-      subdomain,
-      createdBy: userId ?? null,
-    });
+    return this.reserve(
+      { fqdn: `${subdomain}.${poolDomain}`, mode: 'pool', poolDomain, subdomain, createdBy: userId ?? null },
+      ttlSeconds,
+    );
   }
 
   /** Claims a customer's own name for a Sovereign, so two deployments cannot use it at once. */
-  async reserveOwn(fqdn: string, mode: Exclude<DomainMode, 'pool'>, userId?: string): Promise<Reservation> {
+  async reserveOwn(
+    fqdn: string,
+    mode: Exclude<DomainMode, 'pool'>,
+    userId?: string,
+    ttlSeconds?: number,
+  ): Promise<Reservation> {
     if (!isDomainName(fqdn)) throw new AppError(422, 'invalid-format', `${fqdn} is not a valid domain name`);
     if (this.config.poolDomains.some((pool) => fqdn === pool || fqdn.endsWith(`.${pool}`))) {
       throw new AppError(422, 'pool-domain', `${fqdn} is in a pool domain; choose the pool mode instead`);
     }
-    return this.reserve({ fqdn, mode, poolDomain: null, subdomain: null, createdBy: userId ?? null });
+    return this.reserve(
+      { fqdn, mode, poolDomain: null, subdomain: null, createdBy: userId ?? null },
+      ttlSeconds,
+    );
+  }
+
+  /** The reservation or allocation that holds a name now, if any. */
+  findLive(fqdn: string): Promise<AllocationRow | undefined> {
+    return this.allocations.findLive(fqdn);
   }
 
   /**
@@ -166,8 +182,11 @@ export class DomainsService {
     }
   }
 
-  private async reserve(row: Parameters<AllocationsRepository['reserve']>[0]): Promise<Reservation> {
-    const reserved = await this.allocations.reserve(row, this.config.reservationTtlSeconds);
+  private async reserve(
+    row: Parameters<AllocationsRepository['reserve']>[0],
+    ttlSeconds?: number,
+  ): Promise<Reservation> {
+    const reserved = await this.allocations.reserve(row, ttlSeconds ?? this.config.reservationTtlSeconds);
     if (!reserved?.expiresAt) throw new AppError(409, 'taken', `${row.fqdn} is already taken`);
     return { reservationId: reserved.id, fqdn: reserved.fqdn, expiresAt: reserved.expiresAt.toISOString() };
   }

@@ -86,16 +86,22 @@ export class RegistrarsService {
     }
   }
 
+  /** Checks credentials against the registrar's own schema; issues are reported under `pathPrefix`. */
+  parseCredentials(id: string, rawCredentials: unknown, pathPrefix = 'credentials'): Record<string, string> {
+    return this.prepare(id, rawCredentials, pathPrefix).credentials;
+  }
+
   private prepare(
     id: string,
     rawCredentials: unknown,
+    pathPrefix = 'credentials',
   ): { adapter: RegistrarAdapter; credentials: Record<string, string> } {
     const adapter = this.adapters.get(id as RegistrarId);
     if (!adapter) throw registrarNotFound(id);
     const parsed = adapter.credentialsSchema.safeParse(rawCredentials);
     if (!parsed.success) {
       throw new ValidationError(
-        toFieldIssues(parsed.error, 'credentials'),
+        toFieldIssues(parsed.error, pathPrefix),
         `These are not ${adapter.name} credentials`,
       );
     }

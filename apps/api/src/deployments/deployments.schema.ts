@@ -1,0 +1,102 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { users } from '../auth/auth.schema.js';
+
+/**
+ * A Sovereign's provisioning record. Secrets live only sealed (token until the run stops, registrar
+ * credentials, the kubeconfig); the request is stored without them. A run is owned by one replica
+ * through the lease columns.
+ */
+export const deployments = pgTable(
+  'deployments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    fqdn: text('fqdn').notNull(),
+    status: text('status').notNull(),
+    /** The provision request minus every secret. */
+    request: jsonb('request').notNull(),
+    installSet: text('install_set').array().notNull(),
+    hetznerProjectId: text('hetzner_project_id').notNull(),
+    reservationId: uuid('reservation_id'),
+    sealedHetznerToken: text('sealed_hetzner_token'),
+    sealedRegistrarCredentials: text('sealed_registrar_credentials'),
+    kubeconfigTokenHash: text('kubeconfig_token_hash'),
+    sealedKubeconfig: text('sealed_kubeconfig'),
+    result: jsonb('result'),
+    error: text('error'),
+    /** Set once tofu may have created something; cleared by a completed wipe. */
+    hasCloudResources: boolean('has_cloud_resources').notNull().default(false),
+    /** What the owner runs next: `provision` (the phases) or `wipe` (destroy and release). */
+    kind: text('kind').notNull().default('provision'),
+    eventSeq: bigint('event_seq', { mode: 'number' }).notNull().default(0),
+    leaseOwner: text('lease_owner'),
+    leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true }),
+    cancelRequestedAt: timestamp('cancel_requested_at', { withTimezone: true }),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // One live deployment per name: only a wiped record lets the name be provisioned again.
+    uniqueIndex('deployments_live_fqdn_idx').on(t.fqdn).where(sql`status <> 'wiped'`),
+    index('deployments_runnable_idx').on(t.status, t.leaseExpiresAt),
+  ],
+);
+
+export const deploymentPhases = pgTable(
+  'deployment_phases',
+  {
+    deploymentId: uuid('deployment_id')
+      .notNull()
+      .references(() => deployments.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    position: integer('position').notNull(),
+    status: text('status').notNull().default('pending'),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    error: text('error'),
+  },
+  (t) => [primaryKey({ columns: [t.deploymentId, t.name] })],
+);
+
+/** The run's stream, rows first: SSE readers on any replica backfill from here by sequence. */
+export const deploymentEvents = pgTable(
+  'deployment_events',
+  {
+    deploymentId: uuid('deployment_id')
+      .notNull()
+      .references(() => deployments.id, { onDelete: 'cascade' }),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    type: text('type').notNull(),
+    payload: jsonb('payload').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.deploymentId, t.seq] })],
+);
+
+/** Who did what to what, for actions worth answering for later (a kubeconfig download, a voucher revoked). */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    actorEmail: text('actor_email'),
+    action: text('action').notNull(),
+    target: text('target').notNull(),
+    details: jsonb('details'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('audit_log_target_idx').on(t.target)],
+);

@@ -1,0 +1,23 @@
+import type { ProvisionRequest } from '@catalyst/contracts';
+
+/** The provision request as stored: every secret removed (they are sealed in their own columns). */
+export type StoredRequest = Omit<ProvisionRequest, 'credentials' | 'domain'> & {
+  credentials: Omit<ProvisionRequest['credentials'], 'hetznerToken'>;
+  domain:
+    | { mode: 'pool'; poolDomain: string; subdomain: string }
+    | { mode: 'byo-manual'; domain: string }
+    | { mode: 'byo-api'; domain: string; registrar: string };
+};
+
+export function withoutSecrets(request: ProvisionRequest): StoredRequest {
+  const { hetznerToken: _token, ...credentials } = request.credentials;
+  const domain =
+    request.domain.mode === 'byo-api'
+      ? { mode: request.domain.mode, domain: request.domain.domain, registrar: request.domain.registrar }
+      : request.domain;
+  return { ...request, credentials, domain };
+}
+
+export function fqdnOf(domain: StoredRequest['domain']): string {
+  return domain.mode === 'pool' ? `${domain.subdomain}.${domain.poolDomain}` : domain.domain;
+}

@@ -1,0 +1,89 @@
+import { createInterface } from 'node:readline';
+import { execa } from 'execa';
+
+export interface TofuResult {
+  exitCode: number | undefined;
+  /** True when the run was stopped on request. */
+  cancelled: boolean;
+}
+
+export interface TofuRunOptions {
+  bin: string;
+  cwd: string;
+  env: Record<string, string>;
+  /** Aborting asks tofu to stop: SIGINT, then SIGTERM after `graceSeconds`, then SIGKILL. */
+  signal: AbortSignal;
+  graceSeconds: number;
+  onLine: (stream: 'stdout' | 'stderr', line: string) => void | Promise<void>;
+}
+
+/** Thrown when the tofu binary cannot be started at all. */
+export class TofuNotFoundError extends Error {}
+
+/**
+ * Runs one tofu command in its own process group, handing every output line to `onLine` in order.
+ * Only the variables given are passed (plus PATH/HOME), so nothing of the api's own environment leaks.
+ */
+export async function runTofu(args: string[], options: TofuRunOptions): Promise<TofuResult> {
+  const child = execa(options.bin, args, {
+    cwd: options.cwd,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...options.env },
+    extendEnv: false,
+    reject: false,
+    detached: true,
+    stdin: 'ignore',
+    buffer: false,
+  });
+
+  let cancelled = false;
+  const timers: NodeJS.Timeout[] = [];
+  const stop = () => {
+    cancelled = true;
+    child.kill('SIGINT');
+    timers.push(setTimeout(() => child.kill('SIGTERM'), options.graceSeconds * 1000));
+    timers.push(
+      setTimeout(
+        () => {
+          // Last resort: tofu and its provider plugins, as a group.
+          if (child.pid) {
+            try {
+              process.kill(-child.pid, 'SIGKILL');
+            } catch {
+              // already gone
+            }
+          }
+        },
+        options.graceSeconds * 2000 + 30_000,
+      ),
+    );
+  };
+  if (options.signal.aborted) stop();
+  else options.signal.addEventListener('abort', stop, { once: true });
+
+  // Lines are handled strictly in order, across both streams, so stored events keep tofu's order.
+  let queue = Promise.resolve();
+  const pump = (stream: 'stdout' | 'stderr', source: NodeJS.ReadableStream | null) =>
+    new Promise<void>((resolve) => {
+      if (!source) return resolve();
+      const lines = createInterface({ input: source, crlfDelay: Number.POSITIVE_INFINITY });
+      lines.on('line', (line) => {
+        if (line.trim()) queue = queue.then(() => options.onLine(stream, line)).catch(() => undefined);
+      });
+      lines.on('close', resolve);
+    });
+
+  try {
+    const [result] = await Promise.all([child, pump('stdout', child.stdout), pump('stderr', child.stderr)]);
+    await queue;
+    if (
+      (result as { code?: string }).code === 'ENOENT' ||
+      (result.failed && result.exitCode === undefined && !cancelled)
+    ) {
+      throw new TofuNotFoundError(options.bin);
+    }
+    return { exitCode: result.exitCode, cancelled };
+  } finally {
+    for (const timer of timers) clearTimeout(timer);
+    options.signal.removeEventListener('abort', stop);
+  }
+}

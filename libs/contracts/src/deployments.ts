@@ -1,0 +1,238 @@
+import { z } from 'zod';
+import { emailSchema } from './auth.js';
+import { findNodeSize, findProvider, findRegion, unknownComponentIds } from './catalog.js';
+import { hetznerProjectIdSchema, hetznerTokenSchema } from './credentials.js';
+import {
+  domainNameSchema,
+  registrarCredentialsSchema,
+  registrarIdSchema,
+  subdomainLabelSchema,
+} from './domains.js';
+
+/** Phases of a provisioning run, in order (the names are part of the API). */
+export const phaseNames = [
+  'preflight',
+  'tofu-init',
+  'tofu-plan',
+  'tofu-apply',
+  'tofu-output',
+  'dns',
+  'flux-bootstrap',
+] as const;
+export type PhaseName = (typeof phaseNames)[number];
+export const phaseStatuses = ['pending', 'running', 'succeeded', 'failed', 'skipped'] as const;
+export type PhaseStatus = (typeof phaseStatuses)[number];
+export const deploymentStatuses = [
+  'queued',
+  'running',
+  'ready',
+  'failed',
+  'cancelled',
+  'wiping',
+  'wiped',
+] as const;
+export type DeploymentStatus = (typeof deploymentStatuses)[number];
+/** A run in one of these has stopped; only retry, wipe or delete move it on. */
+export const terminalStatuses: DeploymentStatus[] = ['ready', 'failed', 'cancelled', 'wiped'];
+
+const SSH_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]{30,}={0,3}( [^\r\n]*)?$/;
+export const sshPublicKeySchema = z.string().trim().regex(SSH_KEY, {
+  message:
+    'Paste an OpenSSH public key: ssh-ed25519, ssh-rsa or ecdsa-sha2-nistp256/384/521 and its base64 body',
+});
+
+const text = (max: number, what: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, { message: `Enter ${what}` })
+    .max(max, { message: `Keep ${what} under ${max} characters` });
+
+export const regionSpecSchema = z.strictObject({
+  provider: z.string().trim().toLowerCase(),
+  cloudRegion: z.string().trim().toLowerCase(),
+  controlPlaneSize: z.string().trim(),
+  workerSize: z.string().trim(),
+  workerCount: z
+    .number()
+    .int()
+    .min(0, { message: 'At least 0 workers' })
+    .max(50, { message: 'At most 50 workers' }),
+});
+
+export const provisionDomainSchema = z.discriminatedUnion('mode', [
+  z.strictObject({ mode: z.literal('pool'), poolDomain: domainNameSchema, subdomain: subdomainLabelSchema }),
+  z.strictObject({ mode: z.literal('byo-manual'), domain: domainNameSchema }),
+  z.strictObject({
+    mode: z.literal('byo-api'),
+    domain: domainNameSchema,
+    registrar: registrarIdSchema,
+    credentials: registrarCredentialsSchema,
+  }),
+]);
+export type ProvisionDomain = z.infer<typeof provisionDomainSchema>;
+
+/** The operator's Provision click. Checked field by field against the catalog. */
+export const provisionRequestSchema = z
+  .strictObject({
+    org: z.strictObject({
+      name: text(100, 'the organisation name'),
+      industry: text(100, 'the industry'),
+      size: text(40, 'the organisation size'),
+      headquarters: text(120, 'the headquarters'),
+      compliance: z.array(z.string().trim().min(1).max(40)).max(20).default([]),
+    }),
+    topology: z.strictObject({
+      regions: z.array(regionSpecSchema).min(1, { message: 'Add at least one region' }).max(5),
+      haEnabled: z.boolean(),
+    }),
+    credentials: z.strictObject({
+      hetznerToken: hetznerTokenSchema,
+      hetznerProjectId: hetznerProjectIdSchema,
+      sshPublicKey: sshPublicKeySchema,
+    }),
+    components: z.array(z.string().trim().min(1).max(64)).max(200).default([]),
+    domain: provisionDomainSchema,
+    adminEmail: emailSchema,
+  })
+  .superRefine((request, ctx) => {
+    request.topology.regions.forEach((region, i) => {
+      const path = ['topology', 'regions', i];
+      const provider = findProvider(region.provider);
+      if (!provider) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'provider'],
+          message: `Unknown provider "${region.provider}"`,
+        });
+        return;
+      }
+      if (!provider.available) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'provider'],
+          message: `${provider.name} is not available yet; Catalyst provisions on Hetzner Cloud today`,
+        });
+        return;
+      }
+      if (!findRegion(provider.id, region.cloudRegion)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'cloudRegion'],
+          message: `${provider.name} has no region "${region.cloudRegion}"`,
+        });
+      }
+      if (!findNodeSize(provider.id, region.controlPlaneSize)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'controlPlaneSize'],
+          message: `${provider.name} has no server type "${region.controlPlaneSize}"`,
+        });
+      }
+      if (region.workerCount > 0 && !findNodeSize(provider.id, region.workerSize)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'workerSize'],
+          message: `${provider.name} has no server type "${region.workerSize}"`,
+        });
+      }
+    });
+    for (const id of unknownComponentIds(request.components)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['components', request.components.indexOf(id)],
+        message: `Unknown component "${id}"`,
+      });
+    }
+  });
+export type ProvisionRequest = z.infer<typeof provisionRequestSchema>;
+
+export const createDeploymentResponseSchema = z.object({
+  id: z.uuid(),
+  status: z.enum(deploymentStatuses),
+  fqdn: z.string(),
+  streamURL: z.string(),
+});
+
+export const phaseSnapshotSchema = z.object({
+  name: z.enum(phaseNames),
+  status: z.enum(phaseStatuses),
+  startedAt: z.iso.datetime().optional(),
+  finishedAt: z.iso.datetime().optional(),
+  error: z.string().optional(),
+});
+
+export const deploymentResultSchema = z.object({
+  controlPlaneIP: z.string(),
+  loadBalancerIP: z.string(),
+  consoleURL: z.string(),
+});
+
+export const deploymentSchema = z.object({
+  id: z.uuid(),
+  fqdn: z.string(),
+  status: z.enum(deploymentStatuses),
+  orgName: z.string(),
+  domainMode: z.enum(['pool', 'byo-manual', 'byo-api']),
+  phases: z.array(phaseSnapshotSchema),
+  components: z.array(z.object({ id: z.string(), state: z.string(), message: z.string().optional() })),
+  result: deploymentResultSchema.optional(),
+  error: z.string().optional(),
+  /** True while cloud resources may exist: such a record can only be deleted after a wipe. */
+  hasCloudResources: z.boolean(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type Deployment = z.infer<typeof deploymentSchema>;
+export const deploymentListSchema = z.object({ deployments: z.array(deploymentSchema) });
+
+export const retryRequestSchema = z.strictObject({ hetznerToken: hetznerTokenSchema.optional() });
+export const wipeRequestSchema = z.strictObject({ hetznerToken: hetznerTokenSchema });
+
+/** Server-sent events of a run: every one carries the deployment's sequence number. */
+const base = { seq: z.number().int(), time: z.iso.datetime() };
+export const deploymentEventSchema = z.discriminatedUnion('type', [
+  z.object({
+    ...base,
+    type: z.literal('phase'),
+    phase: z.enum(phaseNames),
+    status: z.enum(phaseStatuses),
+    error: z.string().optional(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('log'),
+    phase: z.string(),
+    stream: z.enum(['stdout', 'stderr']),
+    line: z.string(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('resource'),
+    phase: z.string(),
+    address: z.string(),
+    action: z.string(),
+    status: z.enum(['planned', 'started', 'in-progress', 'complete', 'errored']),
+    elapsedMs: z.number().optional(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('component'),
+    component: z.string(),
+    state: z.string(),
+    message: z.string().optional(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('deployment'),
+    status: z.enum(deploymentStatuses),
+    error: z.string().optional(),
+  }),
+]);
+export type DeploymentEvent = z.infer<typeof deploymentEventSchema>;
+/** An event before it has its sequence number and time. */
+export type DeploymentEventInput = DeploymentEvent extends infer E
+  ? E extends unknown
+    ? Omit<E, 'seq' | 'time'>
+    : never
+  : never;
