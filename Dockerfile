@@ -22,12 +22,22 @@ COPY apps/api/package.json apps/api/
 COPY apps/web/package.json apps/web/
 RUN npm ci --omit=dev --no-audit --no-fund --workspace @catalyst/api --include-workspace-root
 
+# OpenTofu, which every provisioning run executes (verified against the release's checksums).
+FROM debian:bookworm-slim AS tofu
+ARG TOFU_VERSION=1.10.6
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates curl unzip \
+ && curl -fsSLO "https://github.com/opentofu/opentofu/releases/download/v${TOFU_VERSION}/tofu_${TOFU_VERSION}_linux_amd64.zip" \
+ && curl -fsSLO "https://github.com/opentofu/opentofu/releases/download/v${TOFU_VERSION}/tofu_${TOFU_VERSION}_SHA256SUMS" \
+ && grep " tofu_${TOFU_VERSION}_linux_amd64.zip$" "tofu_${TOFU_VERSION}_SHA256SUMS" | sha256sum -c - \
+ && unzip -q "tofu_${TOFU_VERSION}_linux_amd64.zip" tofu -d /usr/local/bin
+
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production PORT=8080 CATALYST_DATA_DIR=/data
 RUN groupadd --system --gid 10001 catalyst \
  && useradd --system --uid 10001 --gid catalyst --home-dir /app --shell /usr/sbin/nologin catalyst \
  && mkdir -p /data && chown catalyst:catalyst /data
 WORKDIR /app
+COPY --from=tofu /usr/local/bin/tofu /usr/local/bin/tofu
 COPY --from=deps /src/node_modules node_modules
 COPY --from=build /src/package.json ./
 COPY --from=build /src/libs/contracts/package.json libs/contracts/
@@ -36,6 +46,7 @@ COPY --from=build /src/apps/api/package.json apps/api/
 COPY --from=build /src/apps/api/dist apps/api/dist
 COPY --from=build /src/apps/api/drizzle apps/api/drizzle
 COPY --from=build /src/apps/web/dist apps/web/dist
+COPY infra infra
 USER catalyst
 EXPOSE 8080
 VOLUME ["/data"]

@@ -1,0 +1,503 @@
+import { rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PDNS_TEST_API_KEY, PowerDnsServer } from '../../test/fixtures/powerdns/powerdns-server.js';
+import { readInvocations, writeTofuControl } from '../../test/fixtures/tofu/tofu-fixture.js';
+import { FAKE_HETZNER_TOKEN, provisionRequest } from '../../test/helpers/provision-request.js';
+import { signIn } from '../../test/helpers/sign-in.js';
+import { SmtpPeer } from '../../test/helpers/smtp-peer.js';
+import { SseClient } from '../../test/helpers/sse-client.js';
+import { startTestApp, type TestApp } from '../../test/helpers/test-app.js';
+import { fixtureTofuBin } from '../../test/helpers/tofu-bin.js';
+import { deriveRunSecret, SECRET_KEYS, type SecretKeys } from '../crypto/keys.js';
+
+const KUBECONFIG = `apiVersion: v1
+kind: Config
+clusters:
+- cluster: {server: 'https://203.0.113.9:6443', certificate-authority-data: LS0t}
+  name: sovereign
+users:
+- name: admin
+  user: {token: k3s-admin-token-abcdef}
+contexts:
+- context: {cluster: sovereign, user: admin}
+  name: sovereign
+current-context: sovereign
+`;
+
+let pdns: PowerDnsServer;
+let smtp: SmtpPeer;
+let t: TestApp;
+let base: string;
+let cookie: string;
+let tofu: ReturnType<typeof fixtureTofuBin>;
+let db: pg.Client;
+
+async function api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, text, json: () => JSON.parse(text) };
+}
+
+function stream(id: string, lastEventId?: number): Promise<SseClient> {
+  return new SseClient(`${base}/api/v1/deployments/${id}/logs`, {
+    cookie,
+    ...(lastEventId ? { 'last-event-id': String(lastEventId) } : {}),
+  }).open();
+}
+
+function kubeconfigToken(id: string): string {
+  return deriveRunSecret(t.app.get<SecretKeys>(SECRET_KEYS), 'kubeconfig-token', id);
+}
+
+async function postKubeconfig(id: string, token = kubeconfigToken(id), body = KUBECONFIG) {
+  return fetch(`${base}/api/v1/deployments/${id}/kubeconfig`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/yaml' },
+    body,
+  });
+}
+
+function phaseEvents(client: SseClient) {
+  return client.events.filter((e) => e.event === 'phase').map((e) => `${e.data.phase}:${e.data.status}`);
+}
+
+beforeAll(async () => {
+  pdns = new PowerDnsServer();
+  await pdns.start();
+  smtp = new SmtpPeer();
+  tofu = fixtureTofuBin();
+  t = await startTestApp({
+    env: {
+      SMTP_URL: await smtp.start(),
+      CATALYST_ADMIN_EMAILS: 'ops@catalyst.test',
+      PDNS_API_URL: pdns.apiUrl,
+      PDNS_API_KEY: PDNS_TEST_API_KEY,
+      CATALYST_NAMESERVERS: 'ns1.catalyst.test,ns2.catalyst.test',
+      CATALYST_TOFU_BIN: tofu.bin,
+      CATALYST_TOFU_WORKDIR: `${tofu.dir}/work`,
+      CATALYST_CANCEL_GRACE: '5s',
+      CATALYST_RUN_LEASE_TTL: '3s',
+      CATALYST_MAX_RUNS_PER_PROJECT: '5',
+    },
+  });
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+  cookie = await signIn(t.app, smtp, 'ops@catalyst.test');
+  db = new pg.Client({ connectionString: t.databaseUrl });
+  await db.connect();
+});
+afterAll(async () => {
+  await db.end();
+  await t.close();
+  await smtp.stop();
+  await pdns.stop();
+  rmSync(tofu.dir, { recursive: true, force: true });
+});
+
+describe('a provisioning run', () => {
+  let id: string;
+
+  it('goes through every phase, streams every resource, publishes DNS and becomes ready on the kubeconfig post-back', async () => {
+    writeTofuControl(tofu.controlPath, { resourceDelayMs: 5 });
+    const created = await api('POST', '/api/v1/deployments', provisionRequest());
+    expect(created.status).toBe(201);
+    const body = created.json();
+    id = body.id;
+    expect(body).toEqual({
+      id,
+      status: 'queued',
+      fqdn: 'omantel.omani.works',
+      streamURL: `/api/v1/deployments/${id}/logs`,
+    });
+    expect(created.text).not.toContain(FAKE_HETZNER_TOKEN);
+
+    const client = await stream(id);
+    expect(client.status).toBe(200);
+    expect(client.headers?.get('content-type')).toContain('text/event-stream');
+    expect(client.headers?.get('cache-control')).toContain('no-cache');
+    expect(client.headers?.get('x-accel-buffering')).toBe('no');
+    await client.waitFor(
+      (e) => e.event === 'log' && String(e.data.line).includes('Waiting for the new control plane'),
+    );
+
+    const posted = await postKubeconfig(id);
+    expect(posted.status).toBe(204);
+    await client.waitFor((e) => e.event === 'deployment' && e.data.status === 'ready');
+    await client.waitForEnd();
+
+    expect(phaseEvents(client)).toEqual(
+      ['preflight', 'tofu-init', 'tofu-plan', 'tofu-apply', 'tofu-output', 'dns', 'flux-bootstrap'].flatMap(
+        (p) => [`${p}:running`, `${p}:succeeded`],
+      ),
+    );
+    const ids = client.events.map((e) => e.id as number);
+    expect(ids).toEqual(ids.map((_, i) => (ids[0] as number) + i));
+    const resources = client.events.filter((e) => e.event === 'resource');
+    const completed = resources.filter((e) => e.data.status === 'complete').map((e) => e.data.address);
+    expect(completed).toEqual(expect.arrayContaining(['hcloud_network.main', 'hcloud_load_balancer.main']));
+    expect(completed.filter((a) => String(a).startsWith('hcloud_server.control_plane'))).toHaveLength(1);
+    expect(completed.filter((a) => String(a).startsWith('hcloud_server.worker'))).toHaveLength(1);
+    expect(resources.some((e) => e.data.status === 'planned')).toBe(true);
+    expect(resources.find((e) => e.data.status === 'complete')?.data.elapsedMs).toBeTypeOf('number');
+
+    const snapshot = (await api('GET', `/api/v1/deployments/${id}`)).json();
+    expect(snapshot.status).toBe('ready');
+    expect(
+      snapshot.phases.every(
+        (p: { status: string; startedAt?: string; finishedAt?: string }) =>
+          p.status === 'succeeded' && p.startedAt && p.finishedAt,
+      ),
+    ).toBe(true);
+    expect(snapshot.result.consoleURL).toBe('https://console.omantel.omani.works');
+    expect(snapshot.components.map((c: { id: string }) => c.id)).toEqual(
+      expect.arrayContaining(['harbor', 'grafana', 'cilium', 'cnpg']),
+    );
+    expect(pdns.dig('console.omantel.omani.works', 'A', '+short')).toEqual([snapshot.result.loadBalancerIP]);
+
+    // The kubeconfig is sealed at rest and the one-time token is spent.
+    const { rows } = await db.query(
+      'select sealed_kubeconfig, kubeconfig_token_hash, sealed_hetzner_token from deployments where id = $1',
+      [id],
+    );
+    expect(rows[0].sealed_kubeconfig).not.toContain('k3s-admin-token');
+    expect(rows[0].kubeconfig_token_hash).toBeNull();
+    expect(rows[0].sealed_hetzner_token).toBeNull();
+    expect((await postKubeconfig(id)).status).toBe(403);
+    const download = await api('GET', `/api/v1/deployments/${id}/kubeconfig`);
+    expect(download.status).toBe(200);
+    expect(download.text).toBe(KUBECONFIG);
+    const audit = await db.query(`select action from audit_log where target = $1`, [`deployment:${id}`]);
+    expect(audit.rows.map((r) => r.action)).toEqual(['kubeconfig.download']);
+  });
+
+  it('replays exactly the events after Last-Event-ID, then ends', async () => {
+    const full = await stream(id);
+    await full.waitForEnd();
+    const middle = full.events[Math.floor(full.events.length / 2)]?.id as number;
+    const resumed = await stream(id, middle);
+    await resumed.waitForEnd();
+    expect(resumed.events.map((e) => e.id)).toEqual(
+      full.events.filter((e) => (e.id as number) > middle).map((e) => e.id),
+    );
+    expect(resumed.events.at(-1)?.event).toBe('deployment');
+  });
+
+  it('refuses a second live deployment of the same name, and a delete while cloud resources exist', async () => {
+    const again = await api('POST', '/api/v1/deployments', provisionRequest());
+    expect(again.status).toBe(409);
+    expect(again.json().error.code).toBe('fqdn_in_use');
+    const remove = await api('DELETE', `/api/v1/deployments/${id}`);
+    expect(remove.status).toBe(409);
+    expect(remove.json().error.code).toBe('wipe_first');
+  });
+
+  it('wipes: destroys the resources, releases the name and forgets the state; then the record can be deleted', async () => {
+    const wipe = await api('POST', `/api/v1/deployments/${id}/wipe`, { hetznerToken: FAKE_HETZNER_TOKEN });
+    expect(wipe.status).toBe(202);
+    expect(wipe.json().status).toBe('wiping');
+    const client = await stream(id);
+    await client.waitFor((e) => e.event === 'deployment' && e.data.status === 'wiped');
+    const destroyed = client.events.filter(
+      (e) => e.event === 'resource' && e.data.action === 'delete' && e.data.status === 'complete',
+    );
+    expect(destroyed.length).toBeGreaterThan(5);
+    expect(pdns.dig('console.omantel.omani.works', 'A', '+short')).toEqual([]);
+    const schema = await db.query(`select 1 from information_schema.schemata where schema_name = $1`, [
+      `tofu_${id.replace(/-/g, '')}`,
+    ]);
+    expect(schema.rowCount).toBe(0);
+    expect((await api('DELETE', `/api/v1/deployments/${id}`)).status).toBe(204);
+    expect((await api('GET', `/api/v1/deployments/${id}`)).status).toBe(404);
+    await client.close();
+  });
+});
+
+describe('failure, retry and cancel', { timeout: 120_000 }, () => {
+  it('fails the apply with a readable error, and a retry from tofu-apply (with the token) completes it', async () => {
+    writeTofuControl(tofu.controlPath, {
+      resourceDelayMs: 5,
+      failApplyAt: 'hcloud_server.control_plane[0]',
+      failTimes: 1,
+    });
+    const created = await api(
+      'POST',
+      '/api/v1/deployments',
+      provisionRequest({ domain: { mode: 'pool', poolDomain: 'omani.works', subdomain: 'retry' } }),
+    );
+    const { id } = created.json();
+    const client = await stream(id);
+    await client.waitFor((e) => e.event === 'deployment' && e.data.status === 'failed');
+    const snapshot = (await api('GET', `/api/v1/deployments/${id}`)).json();
+    const apply = snapshot.phases.find((p: { name: string }) => p.name === 'tofu-apply');
+    expect(apply.status).toBe('failed');
+    expect(apply.error.length).toBeGreaterThan(10);
+    expect(snapshot.error).toContain('tofu-apply');
+
+    const withoutToken = await api('POST', `/api/v1/deployments/${id}/phases/tofu-apply/retry`, {});
+    expect(withoutToken.status).toBe(422);
+    expect(withoutToken.json().error.code).toBe('hetzner_token_required');
+    const tooFar = await api('POST', `/api/v1/deployments/${id}/phases/dns/retry`, {
+      hetznerToken: FAKE_HETZNER_TOKEN,
+    });
+    expect(tooFar.status).toBe(409);
+    const unknown = await api('POST', `/api/v1/deployments/${id}/phases/nope/retry`, {});
+    expect(unknown.status).toBe(400);
+
+    const retried = await api('POST', `/api/v1/deployments/${id}/phases/tofu-apply/retry`, {
+      hetznerToken: FAKE_HETZNER_TOKEN,
+    });
+    expect(retried.status).toBe(200);
+    const after = await stream(id, client.lastId);
+    await after.waitFor(
+      (e) => e.event === 'log' && String(e.data.line).includes('Waiting for the new control plane'),
+    );
+    expect((await postKubeconfig(id)).status).toBe(204);
+    await after.waitFor((e) => e.event === 'deployment' && e.data.status === 'ready');
+    // Only the resources the failed apply had not created were created by the retry.
+    const created2 = after.events.filter(
+      (e) => e.event === 'resource' && e.data.status === 'complete' && e.data.action === 'create',
+    );
+    expect(created2.map((e) => e.data.address)).toContain('hcloud_server.control_plane[0]');
+    expect(created2.map((e) => e.data.address)).not.toContain('hcloud_network.main');
+  });
+
+  it('cancels mid-apply: tofu is interrupted, the state keeps what was made, the run is cancelled', async () => {
+    writeTofuControl(tofu.controlPath, { resourceDelayMs: 5, hangAt: 'hcloud_server.worker[0]' });
+    const created = await api(
+      'POST',
+      '/api/v1/deployments',
+      provisionRequest({ domain: { mode: 'pool', poolDomain: 'omani.works', subdomain: 'halt' } }),
+    );
+    const { id } = created.json();
+    const client = await stream(id);
+    await client.waitFor(
+      (e) =>
+        e.event === 'resource' && e.data.address === 'hcloud_server.worker[0]' && e.data.status === 'started',
+    );
+    const cancel = await api('POST', `/api/v1/deployments/${id}/cancel`);
+    expect(cancel.status).toBe(200);
+    await client.waitFor((e) => e.event === 'deployment' && e.data.status === 'cancelled');
+    const snapshot = (await api('GET', `/api/v1/deployments/${id}`)).json();
+    expect(snapshot.phases.find((p: { name: string }) => p.name === 'tofu-apply').status).toBe('failed');
+    expect(snapshot.hasCloudResources).toBe(true);
+    const applies = readInvocations(tofu.logPath).filter(
+      (i) => 'argv' in i && (i.argv as string[])[0] === 'apply',
+    );
+    expect(applies.length).toBeGreaterThan(0);
+    expect((await api('POST', `/api/v1/deployments/${id}/cancel`)).status).toBe(409);
+  });
+});
+
+describe('requests', () => {
+  it('gives exactly one of two concurrent POSTs for one name', async () => {
+    writeTofuControl(tofu.controlPath, { resourceDelayMs: 5, failCommand: 'init' });
+    const request = provisionRequest({
+      domain: { mode: 'pool', poolDomain: 'omani.works', subdomain: 'twins' },
+    });
+    const [a, b] = await Promise.all([
+      api('POST', '/api/v1/deployments', request),
+      api('POST', '/api/v1/deployments', request),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([201, 409]);
+  });
+
+  it('rejects bad values field by field', async () => {
+    const cases: [unknown, string][] = [
+      [{ ...provisionRequest(), extra: 1 }, 'extra'],
+      [provisionRequest({ adminEmail: 'nope' }), 'adminEmail'],
+      [
+        provisionRequest({ credentials: { ...provisionRequest().credentials, hetznerToken: 'short' } }),
+        'credentials.hetznerToken',
+      ],
+      [
+        provisionRequest({
+          credentials: { ...provisionRequest().credentials, sshPublicKey: 'ssh-dss AAAA' },
+        }),
+        'credentials.sshPublicKey',
+      ],
+      [
+        provisionRequest({ credentials: { ...provisionRequest().credentials, hetznerProjectId: 'abc' } }),
+        'credentials.hetznerProjectId',
+      ],
+      [provisionRequest({ topology: { haEnabled: false, regions: [] } }), 'topology.regions'],
+      [
+        provisionRequest({
+          topology: {
+            haEnabled: false,
+            regions: [
+              {
+                provider: 'aws',
+                cloudRegion: 'eu-central-1',
+                controlPlaneSize: 'm6i.xlarge',
+                workerSize: 'm6i.xlarge',
+                workerCount: 0,
+              },
+            ],
+          },
+        }),
+        'topology.regions.0.provider',
+      ],
+      [
+        provisionRequest({
+          topology: {
+            haEnabled: false,
+            regions: [
+              {
+                provider: 'hetzner',
+                cloudRegion: 'mars1',
+                controlPlaneSize: 'cpx32',
+                workerSize: 'cpx32',
+                workerCount: 0,
+              },
+            ],
+          },
+        }),
+        'topology.regions.0.cloudRegion',
+      ],
+      [
+        provisionRequest({
+          topology: {
+            haEnabled: false,
+            regions: [
+              {
+                provider: 'hetzner',
+                cloudRegion: 'fsn1',
+                controlPlaneSize: 'x9000',
+                workerSize: 'cpx32',
+                workerCount: 0,
+              },
+            ],
+          },
+        }),
+        'topology.regions.0.controlPlaneSize',
+      ],
+      [
+        provisionRequest({
+          topology: {
+            haEnabled: false,
+            regions: [
+              {
+                provider: 'hetzner',
+                cloudRegion: 'fsn1',
+                controlPlaneSize: 'cpx32',
+                workerSize: 'cpx32',
+                workerCount: 51,
+              },
+            ],
+          },
+        }),
+        'topology.regions.0.workerCount',
+      ],
+      [provisionRequest({ components: ['harbor', 'nonsense'] }), 'components.1'],
+      [
+        provisionRequest({ domain: { mode: 'pool', poolDomain: 'omani.works', subdomain: 'Bad_Label' } }),
+        'domain.subdomain',
+      ],
+      [
+        provisionRequest({ domain: { mode: 'pool', poolDomain: 'omani.works', subdomain: 'console' } }),
+        'domain.subdomain',
+      ],
+      [
+        provisionRequest({ domain: { mode: 'pool', poolDomain: 'example.org', subdomain: 'acme' } }),
+        'domain.poolDomain',
+      ],
+      [provisionRequest({ domain: { mode: 'byo-manual', domain: 'localhost' } }), 'domain.domain'],
+      [
+        provisionRequest({
+          domain: {
+            mode: 'byo-api',
+            domain: 'cloud.bank.com',
+            registrar: 'godaddy',
+            credentials: { apiKey: 'k' },
+          },
+        }),
+        'domain.credentials.apiSecret',
+      ],
+    ];
+    for (const [body, path] of cases) {
+      const res = await api('POST', '/api/v1/deployments', body);
+      expect(res.status, path).toBe(400);
+      expect(
+        res.json().error.details.issues.map((i: { path: string }) => i.path),
+        path,
+      ).toContain(path);
+      expect(res.text).not.toContain(FAKE_HETZNER_TOKEN);
+    }
+  });
+
+  it('never answers a fuzzed body with a 500', async () => {
+    const values = [
+      null,
+      0,
+      -1,
+      Number.MAX_SAFE_INTEGER + 2,
+      '',
+      'x'.repeat(5000),
+      [],
+      {},
+      true,
+      { mode: 'pool' },
+      ['a'],
+      { __proto__: { admin: true } },
+    ];
+    let seed = 7;
+    const pick = <T>(list: T[]): T => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return list[seed % list.length] as T;
+    };
+    const keys = ['org', 'topology', 'credentials', 'components', 'domain', 'adminEmail', 'regions', 'name'];
+    for (let i = 0; i < 150; i++) {
+      const body: Record<string, unknown> = provisionRequest() as unknown as Record<string, unknown>;
+      for (let k = 0; k < 3; k++) body[pick(keys)] = pick(values);
+      const res = await api('POST', '/api/v1/deployments', body);
+      expect(res.status, JSON.stringify(body).slice(0, 200)).toBeLessThan(500);
+    }
+  });
+
+  it('is for sovereign admins and superadmins only', async () => {
+    const member = await signIn(t.app, smtp, 'member@example.com');
+    const res = await fetch(`${base}/api/v1/deployments`, { headers: { cookie: member } });
+    expect(res.status).toBe(403);
+    expect((await fetch(`${base}/api/v1/deployments`)).status).toBe(401);
+  });
+});
+
+describe('secrets', () => {
+  it('keeps the Hetzner token and the kubeconfig token out of logs, streams, responses and every database row', async () => {
+    const list = await api('GET', '/api/v1/deployments');
+    const ids: string[] = list.json().deployments.map((d: { id: string }) => d.id);
+    const streams = await Promise.all(
+      ids.map(async (id) => {
+        const client = await stream(id);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await client.close();
+        return JSON.stringify(client.events);
+      }),
+    );
+    const tables = await db.query(
+      `select table_schema, table_name from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema')`,
+    );
+    let dump = '';
+    for (const { table_schema, table_name } of tables.rows) {
+      const rows = await db.query(`select t::text as row from "${table_schema}"."${table_name}" t`);
+      dump += rows.rows.map((r) => r.row).join('\n');
+    }
+    const haystacks = {
+      logs: t.logs.text,
+      streams: streams.join('\n'),
+      responses: list.text,
+      database: dump,
+    };
+    for (const [where, text] of Object.entries(haystacks)) {
+      expect(text.includes(FAKE_HETZNER_TOKEN), where).toBe(false);
+      for (const id of ids) expect(text.includes(kubeconfigToken(id)), where).toBe(false);
+    }
+    expect(dump.length).toBeGreaterThan(1000);
+  });
+});

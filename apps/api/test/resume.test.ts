@@ -1,0 +1,151 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deriveKeys, deriveRunSecret } from '../src/crypto/keys.js';
+import { freePort } from '../src/database/embedded-postgres.js';
+import { PDNS_TEST_API_KEY, PowerDnsServer } from './fixtures/powerdns/powerdns-server.js';
+import { writeTofuControl } from './fixtures/tofu/tofu-fixture.js';
+import { createTestDatabase } from './helpers/database.js';
+import { eventually } from './helpers/nats-server.js';
+import { provisionRequest } from './helpers/provision-request.js';
+import { pinFrom, SmtpPeer } from './helpers/smtp-peer.js';
+import { SseClient, type SseEvent } from './helpers/sse-client.js';
+import { TEST_SECRET_KEY } from './helpers/test-app.js';
+import { fixtureTofuBin } from './helpers/tofu-bin.js';
+
+const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const CLOSED = 'http://127.0.0.1:9';
+
+let pdns: PowerDnsServer;
+let smtp: SmtpPeer;
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let tofu: ReturnType<typeof fixtureTofuBin>;
+const processes: ChildProcess[] = [];
+
+/** The built api as its own process (the way it runs in production), on the shared test database. */
+async function startApi(): Promise<{ base: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['apps/api/dist/main.js'], {
+    cwd: REPO_ROOT,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PORT: String(port),
+      DATABASE_URL: database.url,
+      CATALYST_SECRET_KEY: TEST_SECRET_KEY,
+      CATALYST_DATA_DIR: `${tofu.dir}/data`,
+      SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+      CATALYST_ADMIN_EMAILS: 'ops@catalyst.test',
+      PDNS_API_URL: pdns.apiUrl,
+      PDNS_API_KEY: PDNS_TEST_API_KEY,
+      CATALYST_NAMESERVERS: 'ns1.catalyst.test,ns2.catalyst.test',
+      CATALYST_TOFU_BIN: tofu.bin,
+      CATALYST_TOFU_WORKDIR: `${tofu.dir}/work-${port}`,
+      CATALYST_RUN_LEASE_TTL: '2s',
+      CATALYST_DNS_RESOLVER: '127.0.0.1:9',
+      HCLOUD_ENDPOINT: `${CLOSED}/v1`,
+      CLOUDFLARE_API_URL: CLOSED,
+      NAMECHEAP_API_URL: CLOSED,
+      GODADDY_API_URL: CLOSED,
+      OVH_API_URL: CLOSED,
+      DYNADOT_API_URL: CLOSED,
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  processes.push(child);
+  const base = `http://127.0.0.1:${port}`;
+  await eventually(
+    'the api to be ready',
+    async () => (await fetch(`${base}/readyz`).catch(() => undefined))?.status === 200,
+    60_000,
+  );
+  return { base, child };
+}
+
+async function signIn(base: string): Promise<string> {
+  await fetch(`${base}/auth/pin/request`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'ops@catalyst.test' }),
+  });
+  const pin = pinFrom(await smtp.lastMailTo('ops@catalyst.test'));
+  const verified = await fetch(`${base}/auth/pin/verify`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'ops@catalyst.test', pin }),
+  });
+  return /catalyst_session=[^;]+/.exec(verified.headers.get('set-cookie') ?? '')?.[0] ?? '';
+}
+
+beforeAll(async () => {
+  pdns = new PowerDnsServer();
+  await pdns.start();
+  smtp = new SmtpPeer();
+  await smtp.start();
+  database = await createTestDatabase();
+  tofu = fixtureTofuBin();
+});
+afterAll(async () => {
+  for (const child of processes) if (child.exitCode === null) child.kill('SIGKILL');
+  await smtp.stop();
+  await pdns.stop();
+  await database.drop();
+  rmSync(tofu.dir, { recursive: true, force: true });
+});
+
+describe('an api killed mid-apply', () => {
+  it('is resumed by the next api: the stream has no gap and no duplicate, and the run goes on through dns and flux-bootstrap', async () => {
+    writeTofuControl(tofu.controlPath, { resourceDelayMs: 300 });
+    const first = await startApi();
+    const cookie = await signIn(first.base);
+    const created = await fetch(`${first.base}/api/v1/deployments`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify(
+        provisionRequest({ domain: { mode: 'pool', poolDomain: 'omani.works', subdomain: 'phoenix' } }),
+      ),
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const before = await new SseClient(`${first.base}/api/v1/deployments/${id}/logs`, { cookie }).open();
+    await before.waitFor(
+      (e) => e.event === 'resource' && e.data.phase === 'tofu-apply' && e.data.status === 'complete',
+    );
+
+    first.child.kill('SIGKILL');
+    await before.waitForEnd(10_000).catch(() => before.close());
+
+    const second = await startApi();
+    const after = await new SseClient(`${second.base}/api/v1/deployments/${id}/logs`, {
+      cookie,
+      'last-event-id': String(before.lastId),
+    }).open();
+    await after.waitFor(
+      (e) => e.event === 'log' && String(e.data.line).includes('Resumed by this api instance'),
+      60_000,
+    );
+    await after.waitFor(
+      (e) => e.event === 'log' && String(e.data.line).includes('Waiting for the new control plane'),
+      60_000,
+    );
+    const token = deriveRunSecret(deriveKeys(TEST_SECRET_KEY), 'kubeconfig-token', id);
+    const put = await fetch(`${second.base}/api/v1/deployments/${id}/kubeconfig`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/yaml' },
+      body: 'apiVersion: v1\nclusters:\n- name: c\nusers:\n- name: u\n',
+    });
+    expect(put.status).toBe(204);
+    await after.waitFor((e) => e.event === 'deployment' && e.data.status === 'ready', 60_000);
+
+    const all: SseEvent[] = [...before.events, ...after.events];
+    const ids = all.map((e) => e.id as number);
+    expect(ids).toEqual(ids.map((_, i) => (ids[0] as number) + i));
+    const phases = all.filter((e) => e.event === 'phase').map((e) => `${e.data.phase}:${e.data.status}`);
+    expect(phases).toContain('dns:succeeded');
+    expect(phases).toContain('flux-bootstrap:succeeded');
+    expect(pdns.dig('console.phoenix.omani.works', 'A', '+short')).toHaveLength(1);
+    second.child.kill('SIGTERM');
+  });
+});

@@ -1,0 +1,30 @@
+# Catalyst: one Sovereign = one k3s cluster on Hetzner Cloud.
+#
+# The api stages this directory into a per-Sovereign workdir, writes `tofu.auto.tfvars.json`
+# (apps/api/src/deployments/tfvars.ts) and runs init/plan/apply/output there.
+#
+# State: the `pg` backend is declared empty on purpose. The api supplies the connection through
+# the environment (PG_CONN_STR, PG_SCHEMA_NAME: one schema per Sovereign), so no credentials are
+# written into this module, the workdir or the plan file.
+#
+# State encryption: supplied at run time through TF_ENCRYPTION (OpenTofu >= 1.7). No encryption
+# block lives here, because its passphrase would have to be a file or a variable.
+
+terraform {
+  required_version = ">= 1.8.0"
+
+  required_providers {
+    hcloud = {
+      source = "hetznercloud/hcloud"
+      # Pinned exactly; offline installs mirror this one version (api-contracts.md §5.7).
+      version = "1.49.1"
+    }
+  }
+
+  backend "pg" {}
+}
+
+# The endpoint comes from HCLOUD_ENDPOINT (the api points it at its Hetzner emulator in tests).
+provider "hcloud" {
+  token = var.hcloud_token
+}
