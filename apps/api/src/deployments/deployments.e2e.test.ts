@@ -4,6 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PDNS_TEST_API_KEY, PowerDnsServer } from '../../test/fixtures/powerdns/powerdns-server.js';
 import { readInvocations, writeTofuControl } from '../../test/fixtures/tofu/tofu-fixture.js';
+import { eventually } from '../../test/helpers/nats-server.js';
 import { FAKE_HETZNER_TOKEN, provisionRequest } from '../../test/helpers/provision-request.js';
 import { signIn } from '../../test/helpers/sign-in.js';
 import { SmtpPeer } from '../../test/helpers/smtp-peer.js';
@@ -11,6 +12,9 @@ import { SseClient } from '../../test/helpers/sse-client.js';
 import { startTestApp, type TestApp } from '../../test/helpers/test-app.js';
 import { fixtureTofuBin } from '../../test/helpers/tofu-bin.js';
 import { deriveRunSecret, SECRET_KEYS, type SecretKeys } from '../crypto/keys.js';
+import { DeploymentsRepository } from './deployments.repository.js';
+import { DeploymentsService } from './deployments.service.js';
+import { RunScheduler } from './run.scheduler.js';
 
 const KUBECONFIG = `apiVersion: v1
 kind: Config
@@ -465,6 +469,90 @@ describe('requests', () => {
     const res = await fetch(`${base}/api/v1/deployments`, { headers: { cookie: member } });
     expect(res.status).toBe(403);
     expect((await fetch(`${base}/api/v1/deployments`)).status).toBe(401);
+  });
+});
+
+describe('run limits and prerequisites', () => {
+  // Each test runs its own api on its own database, so the main test api does not take its runs.
+  const user = {
+    userId: null as never,
+    email: 'ops@catalyst.test',
+    roles: ['superadmin' as const],
+    sessionId: 'x',
+  };
+
+  async function isolatedApp(env: Record<string, string>) {
+    const app = await startTestApp({
+      env: { PDNS_API_URL: pdns.apiUrl, PDNS_API_KEY: PDNS_TEST_API_KEY, ...env },
+    });
+    return { app, service: app.app.get(DeploymentsService), repo: app.app.get(DeploymentsRepository) };
+  }
+
+  it('fails preflight with install instructions when the tofu binary is missing', async () => {
+    const { app, service } = await isolatedApp({
+      CATALYST_TOFU_BIN: '/nonexistent/tofu',
+      CATALYST_TOFU_WORKDIR: `${tofu.dir}/missing`,
+    });
+    try {
+      const request = provisionRequest({
+        domain: { mode: 'pool', poolDomain: 'omani.works', subdomain: 'notofu' },
+      });
+      const { id } = await service.create(request, user);
+      await app.app.get(RunScheduler).tick();
+      await eventually('the run to fail', async () => (await service.get(id)).status === 'failed');
+      const [preflight] = (await service.get(id)).phases;
+      expect(preflight).toMatchObject({ name: 'preflight', status: 'failed' });
+      expect(preflight?.error).toContain('Install OpenTofu 1.10 or newer');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('keeps a second run of the same Hetzner project queued until the first stops', async () => {
+    const { app, service, repo } = await isolatedApp({
+      CATALYST_TOFU_BIN: tofu.bin,
+      CATALYST_TOFU_WORKDIR: `${tofu.dir}/budget`,
+      CATALYST_MAX_RUNS_PER_PROJECT: '1',
+      CATALYST_RUN_LEASE_TTL: '3s',
+    });
+    try {
+      writeTofuControl(tofu.controlPath, { resourceDelayMs: 5, hangAt: 'hcloud_network.main' });
+      const credentials = { ...provisionRequest().credentials, hetznerProjectId: '999001' };
+      const request = (subdomain: string) =>
+        provisionRequest({ credentials, domain: { mode: 'pool', poolDomain: 'omani.works', subdomain } });
+      const first = await service.create(request('budget-a'), user);
+      await app.app.get(RunScheduler).tick();
+      await eventually(
+        'the first run to start',
+        async () => (await service.get(first.id)).status === 'running',
+      );
+      const second = await service.create(request('budget-b'), user);
+      await app.app.get(RunScheduler).tick();
+      await eventually('the second run to say why it waits', async () =>
+        (await repo.eventsAfter(second.id, 0)).some((e) =>
+          String((e.payload as { line?: string }).line).includes('another run is using this Hetzner project'),
+        ),
+      );
+      expect((await service.get(second.id)).status).toBe('queued');
+      await service.cancel(first.id, user);
+      await eventually(
+        'the first run to stop',
+        async () => (await service.get(first.id)).status === 'cancelled',
+      );
+      await app.app.get(RunScheduler).tick();
+      await eventually(
+        'the second run to start',
+        async () => (await service.get(second.id)).status !== 'queued',
+      );
+      await service.cancel(second.id, user);
+      await eventually(
+        'the second run to stop',
+        async () => (await service.get(second.id)).status === 'cancelled',
+      );
+    } finally {
+      writeTofuControl(tofu.controlPath, {});
+      await app.close();
+    }
   });
 });
 
