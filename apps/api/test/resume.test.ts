@@ -4,9 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveKeys, deriveRunSecret } from '../src/crypto/keys.js';
 import { freePort } from '../src/database/embedded-postgres.js';
+import { KubeApiServerEmulator } from './fixtures/kube/kube-apiserver.emulator.js';
 import { PDNS_TEST_API_KEY, PowerDnsServer } from './fixtures/powerdns/powerdns-server.js';
 import { writeTofuControl } from './fixtures/tofu/tofu-fixture.js';
 import { createTestDatabase } from './helpers/database.js';
+import { convergedKit } from './helpers/kit.js';
 import { eventually } from './helpers/nats-server.js';
 import { provisionRequest } from './helpers/provision-request.js';
 import { pinFrom, SmtpPeer } from './helpers/smtp-peer.js';
@@ -18,6 +20,7 @@ const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const CLOSED = 'http://127.0.0.1:9';
 
 let pdns: PowerDnsServer;
+let kube: KubeApiServerEmulator;
 let smtp: SmtpPeer;
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let tofu: ReturnType<typeof fixtureTofuBin>;
@@ -82,6 +85,9 @@ async function signIn(base: string): Promise<string> {
 beforeAll(async () => {
   pdns = new PowerDnsServer();
   await pdns.start();
+  kube = new KubeApiServerEmulator();
+  await kube.start();
+  convergedKit(kube);
   smtp = new SmtpPeer();
   await smtp.start();
   database = await createTestDatabase();
@@ -91,6 +97,7 @@ afterAll(async () => {
   for (const child of processes) if (child.exitCode === null) child.kill('SIGKILL');
   await smtp.stop();
   await pdns.stop();
+  await kube.stop();
   await database.drop();
   rmSync(tofu.dir, { recursive: true, force: true });
 });
@@ -134,7 +141,7 @@ describe('an api killed mid-apply', () => {
     const put = await fetch(`${second.base}/api/v1/deployments/${id}/kubeconfig`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/yaml' },
-      body: 'apiVersion: v1\nclusters:\n- name: c\nusers:\n- name: u\n',
+      body: kube.kubeconfig(),
     });
     expect(put.status).toBe(204);
     await after.waitFor((e) => e.event === 'deployment' && e.data.status === 'ready', 60_000);

@@ -18,6 +18,8 @@ export const phaseNames = [
   'tofu-output',
   'dns',
   'flux-bootstrap',
+  'bootstrap-kit',
+  'handover',
 ] as const;
 export type PhaseName = (typeof phaseNames)[number];
 export const phaseStatuses = ['pending', 'running', 'succeeded', 'failed', 'skipped'] as const;

@@ -7,3 +7,4 @@ export * from './errors.js';
 export * from './events.js';
 export * from './health.js';
 export * from './mail.js';
+export * from './bootstrap-kit.js';

@@ -1,8 +1,11 @@
 import {
+  componentListSchema,
   createDeploymentResponseSchema,
   deploymentListSchema,
   deploymentSchema,
+  type PhaseName,
   type ProvisionRequest,
+  phaseNames,
   provisionRequestSchema,
   retryRequestSchema,
   wipeRequestSchema,
@@ -13,6 +16,7 @@ import { z } from 'zod';
 import { CurrentUser, type Principal, Public, Roles } from '../auth/roles.decorator.js';
 import { ValidationError } from '../common/app-error.js';
 import { Returns, ZodBody, ZodParam } from '../common/validation.js';
+import { ComponentsService } from './components.service.js';
 import { DeploymentStream } from './deployment-stream.js';
 import { DeploymentsRepository } from './deployments.repository.js';
 import { DeploymentsService } from './deployments.service.js';
@@ -29,6 +33,7 @@ export class DeploymentsController {
     private readonly scheduler: RunScheduler,
     private readonly repo: DeploymentsRepository,
     private readonly hub: DeploymentEventsHub,
+    private readonly componentsService: ComponentsService,
   ) {}
 
   /** The Provision click: holds the name, queues the run and answers where to watch it. */
@@ -87,9 +92,20 @@ export class DeploymentsController {
     @ZodBody(retryRequestSchema) body: z.infer<typeof retryRequestSchema>,
     @CurrentUser() user: Principal,
   ) {
-    const deployment = await this.deployments.retry(id, phase, body.hetznerToken, user);
+    // A phase name retries the run from there; a bootstrap-kit component asks Flux to try that release again.
+    if (phaseNames.includes(phase as PhaseName))
+      await this.deployments.retry(id, phase, body.hetznerToken, user);
+    else if ((await this.componentsService.retry(id, phase, user)).requeued)
+      await this.repo.notifyControl(id);
     void this.scheduler.tick();
-    return deployment;
+    return this.deployments.get(id);
+  }
+
+  /** The bootstrap kit's components as the watch last saw them. */
+  @Get(':id/components')
+  @Returns(componentListSchema)
+  async components(@ZodParam('id', idParam) id: string) {
+    return { components: await this.componentsService.list(id) };
   }
 
   @Post(':id/cancel')

@@ -1,9 +1,12 @@
 import { rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { expectedKitReleases } from '@catalyst/contracts';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KubeApiServerEmulator } from '../../test/fixtures/kube/kube-apiserver.emulator.js';
 import { PDNS_TEST_API_KEY, PowerDnsServer } from '../../test/fixtures/powerdns/powerdns-server.js';
 import { readInvocations, writeTofuControl } from '../../test/fixtures/tofu/tofu-fixture.js';
+import { convergedKit } from '../../test/helpers/kit.js';
 import { eventually } from '../../test/helpers/nats-server.js';
 import { FAKE_HETZNER_TOKEN, provisionRequest } from '../../test/helpers/provision-request.js';
 import { signIn } from '../../test/helpers/sign-in.js';
@@ -16,21 +19,9 @@ import { DeploymentsRepository } from './deployments.repository.js';
 import { DeploymentsService } from './deployments.service.js';
 import { RunScheduler } from './run.scheduler.js';
 
-const KUBECONFIG = `apiVersion: v1
-kind: Config
-clusters:
-- cluster: {server: 'https://203.0.113.9:6443', certificate-authority-data: LS0t}
-  name: sovereign
-users:
-- name: admin
-  user: {token: k3s-admin-token-abcdef}
-contexts:
-- context: {cluster: sovereign, user: admin}
-  name: sovereign
-current-context: sovereign
-`;
-
 let pdns: PowerDnsServer;
+let kube: KubeApiServerEmulator;
+let KUBECONFIG: string;
 let smtp: SmtpPeer;
 let t: TestApp;
 let base: string;
@@ -74,6 +65,11 @@ function phaseEvents(client: SseClient) {
 beforeAll(async () => {
   pdns = new PowerDnsServer();
   await pdns.start();
+  // The new Sovereign's API: its bootstrap kit has converged, so runs go through to handover.
+  kube = new KubeApiServerEmulator();
+  await kube.start();
+  convergedKit(kube);
+  KUBECONFIG = kube.kubeconfig();
   smtp = new SmtpPeer();
   tofu = fixtureTofuBin();
   t = await startTestApp({
@@ -101,6 +97,7 @@ afterAll(async () => {
   await t.close();
   await smtp.stop();
   await pdns.stop();
+  await kube.stop();
   rmSync(tofu.dir, { recursive: true, force: true });
 });
 
@@ -136,9 +133,17 @@ describe('a provisioning run', () => {
     await client.waitForEnd();
 
     expect(phaseEvents(client)).toEqual(
-      ['preflight', 'tofu-init', 'tofu-plan', 'tofu-apply', 'tofu-output', 'dns', 'flux-bootstrap'].flatMap(
-        (p) => [`${p}:running`, `${p}:succeeded`],
-      ),
+      [
+        'preflight',
+        'tofu-init',
+        'tofu-plan',
+        'tofu-apply',
+        'tofu-output',
+        'dns',
+        'flux-bootstrap',
+        'bootstrap-kit',
+        'handover',
+      ].flatMap((p) => [`${p}:running`, `${p}:succeeded`]),
     );
     const ids = client.events.map((e) => e.id as number);
     expect(ids).toEqual(ids.map((_, i) => (ids[0] as number) + i));
@@ -159,9 +164,13 @@ describe('a provisioning run', () => {
       ),
     ).toBe(true);
     expect(snapshot.result.consoleURL).toBe('https://console.omantel.omani.works');
+    // Components are the kit's releases for this install set (no keycloak: it was not selected), all installed.
     expect(snapshot.components.map((c: { id: string }) => c.id)).toEqual(
-      expect.arrayContaining(['harbor', 'grafana', 'cilium', 'cnpg']),
+      expectedKitReleases(['harbor', 'grafana']),
     );
+    expect(snapshot.components.every((c: { state: string }) => c.state === 'installed')).toBe(true);
+    const componentEvents = client.events.filter((e) => e.event === 'component');
+    expect(componentEvents.map((e) => e.data.component).sort()).toEqual(expectedKitReleases([]).sort());
     expect(pdns.dig('console.omantel.omani.works', 'A', '+short')).toEqual([snapshot.result.loadBalancerIP]);
 
     // The kubeconfig is sealed at rest and the one-time token is spent.
@@ -169,7 +178,7 @@ describe('a provisioning run', () => {
       'select sealed_kubeconfig, kubeconfig_token_hash, sealed_hetzner_token from deployments where id = $1',
       [id],
     );
-    expect(rows[0].sealed_kubeconfig).not.toContain('k3s-admin-token');
+    expect(rows[0].sealed_kubeconfig).not.toContain(kube.token);
     expect(rows[0].kubeconfig_token_hash).toBeNull();
     expect(rows[0].sealed_hetzner_token).toBeNull();
     expect((await postKubeconfig(id)).status).toBe(403);

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DomainsModule } from '../domains/domains.module.js';
+import { ComponentsService } from './components.service.js';
 import { DeploymentsController } from './deployments.controller.js';
 import { DeploymentsRepository } from './deployments.repository.js';
 import { DeploymentsService } from './deployments.service.js';
@@ -10,7 +11,14 @@ import { RunService } from './run.service.js';
 @Module({
   imports: [DomainsModule],
   controllers: [DeploymentsController],
-  providers: [DeploymentsRepository, DeploymentsService, DeploymentEventsHub, RunScheduler, RunService],
+  providers: [
+    ComponentsService,
+    DeploymentsRepository,
+    DeploymentsService,
+    DeploymentEventsHub,
+    RunScheduler,
+    RunService,
+  ],
   exports: [DeploymentsService, DeploymentsRepository],
 })
 export class DeploymentsModule {}

@@ -2,7 +2,13 @@ import type { DeploymentEventInput, PhaseName } from '@catalyst/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, gt, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import { DATABASE, type Database, type Executor } from '../database/database.js';
-import { auditLog, deploymentEvents, deploymentPhases, deployments } from './deployments.schema.js';
+import {
+  auditLog,
+  deploymentComponents,
+  deploymentEvents,
+  deploymentPhases,
+  deployments,
+} from './deployments.schema.js';
 
 export type DeploymentRow = typeof deployments.$inferSelect;
 export type NewDeployment = typeof deployments.$inferInsert;
@@ -192,6 +198,39 @@ export class DeploymentsRepository {
         ),
       );
     return row?.n ?? 0;
+  }
+
+  components(id: string): Promise<(typeof deploymentComponents.$inferSelect)[]> {
+    return this.db
+      .select()
+      .from(deploymentComponents)
+      .where(eq(deploymentComponents.deploymentId, id))
+      .orderBy(asc(deploymentComponents.componentId));
+  }
+
+  /** Adds a pending row for each expected component that has none yet (keeps what a previous watch saw). */
+  async seedComponents(id: string, componentIds: string[]): Promise<void> {
+    if (!componentIds.length) return;
+    await this.db
+      .insert(deploymentComponents)
+      .values(componentIds.map((componentId) => ({ deploymentId: id, componentId })))
+      .onConflictDoNothing();
+  }
+
+  async setComponent(
+    id: string,
+    componentId: string,
+    state: string,
+    message: string | null,
+    ex: Executor = this.db,
+  ): Promise<void> {
+    await ex
+      .insert(deploymentComponents)
+      .values({ deploymentId: id, componentId, state, message, updatedAt: sql`now()` })
+      .onConflictDoUpdate({
+        target: [deploymentComponents.deploymentId, deploymentComponents.componentId],
+        set: { state, message, updatedAt: sql`now()` },
+      });
   }
 
   async audit(entry: typeof auditLog.$inferInsert): Promise<void> {

@@ -100,3 +100,18 @@ export const auditLog = pgTable(
   },
   (t) => [index('audit_log_target_idx').on(t.target)],
 );
+
+/** The bootstrap kit as last seen on the Sovereign: one row per expected HelmRelease. */
+export const deploymentComponents = pgTable(
+  'deployment_components',
+  {
+    deploymentId: uuid('deployment_id')
+      .notNull()
+      .references(() => deployments.id, { onDelete: 'cascade' }),
+    componentId: text('component_id').notNull(),
+    state: text('state').notNull().default('pending'),
+    message: text('message'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.deploymentId, t.componentId] })],
+);

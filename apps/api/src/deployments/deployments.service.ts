@@ -14,6 +14,7 @@ import { deriveRunSecret, SECRET_KEYS, type SecretKeys } from '../crypto/keys.js
 import { Sealer } from '../crypto/sealer.js';
 import { DomainsService } from '../domains/domains.service.js';
 import { RegistrarsService } from '../domains/registrars/registrars.service.js';
+import { ComponentsService } from './components.service.js';
 import { type DeploymentRow, DeploymentsRepository, type PhaseRow } from './deployments.repository.js';
 import { fqdnOf, withoutSecrets } from './stored-request.js';
 
@@ -38,6 +39,7 @@ export class DeploymentsService {
     private readonly domains: DomainsService,
     private readonly registrars: RegistrarsService,
     private readonly sealer: Sealer,
+    private readonly components: ComponentsService,
   ) {}
 
   /**
@@ -89,13 +91,18 @@ export class DeploymentsService {
 
   async list(): Promise<Deployment[]> {
     const rows = await this.repo.list();
-    return Promise.all(rows.map(async (row) => toDeployment(row, await this.repo.phases(row.id))));
+    return Promise.all(rows.map((row) => this.snapshot(row)));
   }
 
   async get(id: string): Promise<Deployment> {
     const row = await this.repo.get(id);
     if (!row) throw notFound();
-    return toDeployment(row, await this.repo.phases(id));
+    return this.snapshot(row);
+  }
+
+  private async snapshot(row: DeploymentRow): Promise<Deployment> {
+    const [phases, components] = await Promise.all([this.repo.phases(row.id), this.components.list(row.id)]);
+    return toDeployment(row, phases, components);
   }
 
   /** Re-runs a stopped run from `phase` (and everything after it). */
@@ -340,7 +347,11 @@ function fqdnInUse(fqdn: string): AppError {
   return new AppError(409, 'fqdn_in_use', `${fqdn} is already held by a live deployment or allocation`);
 }
 
-export function toDeployment(row: DeploymentRow, phases: PhaseRow[]): Deployment {
+export function toDeployment(
+  row: DeploymentRow,
+  phases: PhaseRow[],
+  components: Deployment['components'],
+): Deployment {
   const request = row.request as { org: { name: string }; domain: { mode: Deployment['domainMode'] } };
   return {
     id: row.id,
@@ -355,7 +366,7 @@ export function toDeployment(row: DeploymentRow, phases: PhaseRow[]): Deployment
       ...(p.finishedAt ? { finishedAt: p.finishedAt.toISOString() } : {}),
       ...(p.error ? { error: p.error } : {}),
     })),
-    components: row.installSet.map((id) => ({ id, state: 'pending' })),
+    components: components.map(({ id, state, message }) => ({ id, state, ...(message ? { message } : {}) })),
     ...(row.result ? { result: row.result as Deployment['result'] } : {}),
     ...(row.error ? { error: row.error } : {}),
     hasCloudResources: row.hasCloudResources,

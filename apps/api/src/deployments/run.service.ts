@@ -1,5 +1,11 @@
 import { fileURLToPath } from 'node:url';
-import { type DeploymentEventInput, type PhaseName, phaseNames } from '@catalyst/contracts';
+import {
+  type ComponentState,
+  type DeploymentEventInput,
+  expectedKitReleases,
+  type PhaseName,
+  phaseNames,
+} from '@catalyst/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import { execa } from 'execa';
 import type { Logger } from 'pino';
@@ -10,6 +16,8 @@ import { deriveRunSecret, SECRET_KEYS, type SecretKeys } from '../crypto/keys.js
 import { Sealer } from '../crypto/sealer.js';
 import { DATABASE, type Database } from '../database/database.js';
 import { DomainsService } from '../domains/domains.service.js';
+import { type ComponentStatus, KitWatchFailed, watchKit } from '../helmwatch/kit-watch.js';
+import { SovereignKube } from '../helmwatch/kube.client.js';
 import { type DeploymentRow, DeploymentsRepository } from './deployments.repository.js';
 import { passwordOf, Redactor } from './redactor.js';
 import { fqdnOf, type StoredRequest } from './stored-request.js';
@@ -64,6 +72,8 @@ export class RunService {
     'tofu-output': (ctx) => this.output(ctx),
     dns: (ctx) => this.dns(ctx),
     'flux-bootstrap': (ctx) => this.fluxBootstrap(ctx),
+    'bootstrap-kit': (ctx) => this.bootstrapKit(ctx),
+    handover: (ctx) => this.handover(ctx),
   };
 
   constructor(
@@ -391,6 +401,59 @@ export class RunService {
       phase: 'flux-bootstrap',
       stream: 'stdout',
       line: 'Kubeconfig received; Flux reconciles the bootstrap kit',
+    });
+  }
+
+  /** Follows every expected bootstrap-kit HelmRelease to Ready; each state change is a `component` event. */
+  private async bootstrapKit(ctx: RunContext): Promise<void> {
+    const row = await this.repo.get(ctx.row.id);
+    if (!row?.sealedKubeconfig)
+      throw new PhaseFailed('No kubeconfig: the flux-bootstrap phase has not completed');
+    const expected = expectedKitReleases(row.installSet);
+    await this.repo.seedComponents(ctx.row.id, expected);
+    const known = new Map<string, ComponentStatus>(
+      (await this.repo.components(ctx.row.id)).map((c) => [
+        c.componentId,
+        { state: c.state as ComponentState, ...(c.message ? { message: c.message } : {}) },
+      ]),
+    );
+    await ctx.emit({
+      type: 'log',
+      phase: 'bootstrap-kit',
+      stream: 'stdout',
+      line: `Watching ${expected.length} bootstrap-kit HelmReleases: ${expected.join(', ')}`,
+    });
+    const { firstSeenTimeoutSeconds, watchTimeoutSeconds } = this.config.deployments;
+    try {
+      await watchKit(new SovereignKube(this.sealer.unseal(row.sealedKubeconfig, ctx.row.id)), {
+        expected,
+        known,
+        firstSeenTimeoutMs: firstSeenTimeoutSeconds * 1000,
+        watchTimeoutMs: watchTimeoutSeconds * 1000,
+        signal: ctx.signal,
+        logger: this.logger.child({ deploymentId: ctx.row.id }),
+        onChange: async (component, status) => {
+          await this.repo.setComponent(ctx.row.id, component, status.state, status.message ?? null);
+          await ctx.emit({
+            type: 'component',
+            component,
+            state: status.state,
+            ...(status.message ? { message: status.message } : {}),
+          });
+        },
+      });
+    } catch (error) {
+      if (error instanceof KitWatchFailed) throw new PhaseFailed(error.message);
+      throw error;
+    }
+  }
+
+  private async handover(ctx: RunContext): Promise<void> {
+    await ctx.emit({
+      type: 'log',
+      phase: 'handover',
+      stream: 'stdout',
+      line: `${ctx.fqdn} is ready: https://console.${ctx.fqdn} (first sovereign-admin ${ctx.request.adminEmail})`,
     });
   }
 

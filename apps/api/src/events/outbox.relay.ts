@@ -1,10 +1,10 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import pg from 'pg';
 import type { Logger } from 'pino';
 import { LOGGER } from '../common/tokens.js';
 import { CONFIG, type Config } from '../config/config.js';
 import { DATABASE, type Database } from '../database/database.js';
+import { PgListener } from '../database/pg-listener.js';
 import { toDomainEvent } from './events.service.js';
 import { NatsPublisher } from './nats.publisher.js';
 import { OUTBOX_CHANNEL, OutboxRepository } from './outbox.repository.js';
@@ -22,7 +22,7 @@ const MAX_BACKOFF_MS = 30_000;
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private nats?: NatsPublisher;
-  private listener?: pg.Client;
+  private listener?: PgListener;
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private rerun = false;
@@ -46,7 +46,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         this.wake();
       });
     }
-    await this.listen();
+    this.listener = new PgListener(this.database.pool, OUTBOX_CHANNEL, () => this.wake(), this.logger);
+    await this.listener.start();
     this.timer = setInterval(() => this.wake(), POLL_INTERVAL_MS);
     this.timer.unref();
     this.wake();
@@ -56,7 +57,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.stopped = true;
     clearInterval(this.timer);
     await this.running;
-    await this.listener?.end().catch(() => {});
+    await this.listener?.close();
     await this.nats?.close();
   }
 
@@ -146,26 +147,5 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       if (published.length === rows.length) this.publishBackoffMs = 0;
       return published.length === rows.length ? rows.length : 0;
     });
-  }
-
-  /** LISTENs for outbox inserts on a connection of its own; reconnects if it drops. */
-  private async listen(): Promise<void> {
-    if (this.stopped) return;
-    const client = new pg.Client(this.database.pool.options);
-    client.on('notification', () => this.wake());
-    client.on('error', () => {
-      if (this.stopped) return;
-      this.listener = undefined;
-      setTimeout(() => void this.listen(), 1_000).unref();
-    });
-    try {
-      await client.connect();
-      await client.query(`listen ${OUTBOX_CHANNEL}`);
-      this.listener = client;
-    } catch (err) {
-      this.logger.warn({ err }, 'outbox LISTEN failed; relying on polling until it reconnects');
-      await client.end().catch(() => {});
-      setTimeout(() => void this.listen(), 5_000).unref();
-    }
   }
 }

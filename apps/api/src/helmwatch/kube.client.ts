@@ -1,0 +1,71 @@
+import {
+  CustomObjectsApi,
+  KubeConfig,
+  PatchStrategy,
+  setHeaderOptions,
+  Watch,
+} from '@kubernetes/client-node';
+import type { HelmRelease } from './helmrelease-state.js';
+
+const GROUP = 'helm.toolkit.fluxcd.io';
+const VERSION = 'v2';
+const PLURAL = 'helmreleases';
+/** Every namespace: the kit lives in flux-system, but a release moved elsewhere must still be seen. */
+export const HELMRELEASES_PATH = `/apis/${GROUP}/${VERSION}/${PLURAL}`;
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+
+/** The new Sovereign's kube-apiserver, through its kubeconfig, for exactly what Catalyst needs of it. */
+export class SovereignKube {
+  private readonly kc = new KubeConfig();
+  private readonly api: CustomObjectsApi;
+
+  constructor(kubeconfigYaml: string) {
+    this.kc.loadFromString(kubeconfigYaml);
+    this.api = this.kc.makeApiClient(CustomObjectsApi);
+  }
+
+  async listHelmReleases(): Promise<{ items: HelmRelease[]; resourceVersion: string }> {
+    const list = (await this.api.listClusterCustomObject({
+      group: GROUP,
+      version: VERSION,
+      plural: PLURAL,
+    })) as {
+      items?: HelmRelease[];
+      metadata?: { resourceVersion?: string };
+    };
+    return { items: list.items ?? [], resourceVersion: list.metadata?.resourceVersion ?? '' };
+  }
+
+  async getHelmRelease(namespace: string, name: string): Promise<HelmRelease> {
+    return (await this.api.getNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      plural: PLURAL,
+      namespace,
+      name,
+    })) as HelmRelease;
+  }
+
+  /** A JSON merge patch (RFC 7386), e.g. reconcile annotations. */
+  async patchHelmRelease(namespace: string, name: string, patch: object): Promise<void> {
+    await this.api.patchNamespacedCustomObject(
+      { group: GROUP, version: VERSION, plural: PLURAL, namespace, name, body: patch },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+  }
+
+  /** Watches from `resourceVersion`; `done` fires once, with the error that ended the stream (or null). */
+  watchHelmReleases(
+    resourceVersion: string,
+    onEvent: (type: WatchEventType, object: unknown) => void,
+    done: (error: unknown) => void,
+  ): Promise<AbortController> {
+    return new Watch(this.kc).watch(
+      HELMRELEASES_PATH,
+      { resourceVersion, allowWatchBookmarks: true },
+      (type, object) => onEvent(type as WatchEventType, object),
+      done,
+    );
+  }
+}
