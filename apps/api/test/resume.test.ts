@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { expectedKitReleases } from '@catalyst/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveKeys, deriveRunSecret } from '../src/crypto/keys.js';
 import { freePort } from '../src/database/embedded-postgres.js';
@@ -8,7 +9,7 @@ import { KubeApiServerEmulator } from './fixtures/kube/kube-apiserver.emulator.j
 import { PDNS_TEST_API_KEY, PowerDnsServer } from './fixtures/powerdns/powerdns-server.js';
 import { writeTofuControl } from './fixtures/tofu/tofu-fixture.js';
 import { createTestDatabase } from './helpers/database.js';
-import { convergedKit } from './helpers/kit.js';
+import { convergedKit, KIT_NAMESPACE } from './helpers/kit.js';
 import { eventually } from './helpers/nats-server.js';
 import { provisionRequest } from './helpers/provision-request.js';
 import { pinFrom, SmtpPeer } from './helpers/smtp-peer.js';
@@ -154,5 +155,84 @@ describe('an api killed mid-apply', () => {
     expect(phases).toContain('flux-bootstrap:succeeded');
     expect(pdns.dig('console.phoenix.omani.works', 'A', '+short')).toHaveLength(1);
     second.child.kill('SIGTERM');
+  });
+
+  it('re-attaches the kit watch after a kill: no component event is lost or duplicated', async () => {
+    writeTofuControl(tofu.controlPath, { resourceDelayMs: 5 });
+    const cluster = new KubeApiServerEmulator({ bookmarkIntervalMs: 300 });
+    await cluster.start();
+    try {
+      const kit = expectedKitReleases(provisionRequest().components);
+      for (const id of kit) cluster.upsert(KIT_NAMESPACE, `bp-${id}`, {});
+      const first = await startApi();
+      const cookie = await signIn(first.base);
+      const created = await fetch(`${first.base}/api/v1/deployments`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json' },
+        body: JSON.stringify(
+          provisionRequest({ domain: { mode: 'pool', poolDomain: 'omani.works', subdomain: 'watchdog' } }),
+        ),
+      });
+      const { id } = (await created.json()) as { id: string };
+      const before = await new SseClient(`${first.base}/api/v1/deployments/${id}/logs`, { cookie }).open();
+      await before.waitFor(
+        (e) => e.event === 'log' && String(e.data.line).includes('Waiting for the new control plane'),
+      );
+      const token = deriveRunSecret(deriveKeys(TEST_SECRET_KEY), 'kubeconfig-token', id);
+      await fetch(`${first.base}/api/v1/deployments/${id}/kubeconfig`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/yaml' },
+        body: cluster.kubeconfig(),
+      });
+      for (const component of kit) cluster.progressing(KIT_NAMESPACE, `bp-${component}`);
+      // Every component's "installing" is recorded before the kill.
+      await eventually('every component installing', () =>
+        kit.every((component) =>
+          before.events.some(
+            (e) => e.event === 'component' && e.data.component === component && e.data.state === 'installing',
+          ),
+        ),
+      );
+
+      first.child.kill('SIGKILL');
+      await before.waitForEnd(10_000).catch(() => before.close());
+      // While no api watches, half the kit finishes.
+      for (const component of kit.slice(0, 5)) cluster.ready(KIT_NAMESPACE, `bp-${component}`);
+
+      const second = await startApi();
+      const after = await new SseClient(`${second.base}/api/v1/deployments/${id}/logs`, {
+        cookie,
+        'last-event-id': String(before.lastId),
+      }).open();
+      await after.waitFor(
+        (e) => e.event === 'component' && e.data.component === kit[4] && e.data.state === 'installed',
+        60_000,
+      );
+      for (const component of kit.slice(5)) cluster.ready(KIT_NAMESPACE, `bp-${component}`);
+      await after.waitFor((e) => e.event === 'deployment' && e.data.status === 'ready', 60_000);
+
+      const all = [...before.events, ...after.events];
+      const ids = all.map((e) => e.id as number);
+      expect(ids).toEqual(ids.map((_, i) => (ids[0] as number) + i));
+      for (const component of kit) {
+        const states = all
+          .filter((e) => e.event === 'component' && e.data.component === component)
+          .map((e) => e.data.state);
+        // Nothing lost: it ends installed. Nothing duplicated: no state twice in a row, `installed` once.
+        expect(states.at(-1), component).toBe('installed');
+        expect(
+          states.filter((state) => state === 'installed'),
+          component,
+        ).toHaveLength(1);
+        expect(
+          states.filter((state, i) => state === states[i - 1]),
+          component,
+        ).toEqual([]);
+        expect(states, component).toContain('installing');
+      }
+      second.child.kill('SIGTERM');
+    } finally {
+      await cluster.stop();
+    }
   });
 });

@@ -1,4 +1,5 @@
 export * from './auth.js';
+export * from './bootstrap-kit.js';
 export * from './catalog.js';
 export * from './credentials.js';
 export * from './deployments.js';
@@ -7,4 +8,3 @@ export * from './errors.js';
 export * from './events.js';
 export * from './health.js';
 export * from './mail.js';
-export * from './bootstrap-kit.js';

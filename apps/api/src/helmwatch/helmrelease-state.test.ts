@@ -91,4 +91,15 @@ describe('deriveState', () => {
     ]);
     expect(deriveState(failed).message).toBe('timed out waiting for the condition');
   });
+
+  it('treats a release whose requested reconcile is not handled yet as installing, whatever it said before', () => {
+    const stalled = release([
+      { type: 'Ready', status: 'False', reason: 'InstallFailed' },
+      { type: 'Stalled', status: 'True', reason: 'RetriesExceeded' },
+    ]);
+    stalled.metadata.annotations = { 'reconcile.fluxcd.io/requestedAt': '2026-11-24T10:00:00Z' };
+    expect(deriveState(stalled).state).toBe('installing');
+    stalled.status = { ...stalled.status, lastHandledReconcileAt: '2026-11-24T10:00:00Z' };
+    expect(deriveState(stalled).state).toBe('failed');
+  });
 });

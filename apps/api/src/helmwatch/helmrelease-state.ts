@@ -9,9 +9,17 @@ export interface Condition {
 }
 
 export interface HelmRelease {
-  metadata: { name: string; namespace?: string; generation?: number; resourceVersion?: string };
-  status?: { observedGeneration?: number; conditions?: Condition[] };
+  metadata: {
+    name: string;
+    namespace?: string;
+    generation?: number;
+    resourceVersion?: string;
+    annotations?: Record<string, string>;
+  };
+  status?: { observedGeneration?: number; conditions?: Condition[]; lastHandledReconcileAt?: string };
 }
+
+const REQUESTED_AT = 'reconcile.fluxcd.io/requestedAt';
 
 const FAILED_REASONS = new Set([
   'InstallFailed',
@@ -42,6 +50,11 @@ export function deriveState(release: HelmRelease): { state: ComponentState; mess
   const message = ready?.message ?? stalled?.message;
 
   if (!ready) return { state: 'pending', message: 'Waiting for helm-controller to pick the release up' };
+  // A reconcile was requested (a retry) and helm-controller has not handled it yet: the old verdict no longer counts.
+  const requested = release.metadata.annotations?.[REQUESTED_AT];
+  if (requested && release.status?.lastHandledReconcileAt !== requested) {
+    return { state: 'installing', message: 'Reconcile requested; waiting for helm-controller' };
+  }
   if (stalled?.status === 'True') return { state: 'failed', message: stalled.message ?? message };
   const current =
     generation === undefined ||

@@ -33,6 +33,8 @@ export class HelmReleaseWatcher {
     private readonly logger: Logger,
     private readonly onRelease: (release: HelmRelease) => void,
     private readonly onDeleted: (name: string) => void,
+    /** Called after each full list, when the picture is complete again. */
+    private readonly onSynced: () => void = () => undefined,
   ) {}
 
   start(): void {
@@ -49,11 +51,14 @@ export class HelmReleaseWatcher {
     if (this.stopped) return;
     try {
       if (!this.resourceVersion) await this.relist();
-      this.abort = await this.kube.watchHelmReleases(
+      const abort = await this.kube.watchHelmReleases(
         this.resourceVersion,
-        (type, object) => this.onEvent(type, object),
+        (type, object) => !this.stopped && this.onEvent(type, object),
         (error) => this.onDone(error),
       );
+      // stop() may have come while the watch was being opened.
+      if (this.stopped) abort.abort();
+      else this.abort = abort;
     } catch (error) {
       this.onDone(error);
     }
@@ -65,6 +70,7 @@ export class HelmReleaseWatcher {
     for (const name of this.known) if (!seen.has(name)) this.deleted(name);
     for (const item of items) this.upsert(item);
     this.resourceVersion = resourceVersion;
+    if (!this.stopped) this.onSynced();
   }
 
   private onEvent(type: string, object: unknown): void {

@@ -35,6 +35,8 @@ export function watchKit(kube: SovereignKube, options: KitWatchOptions): Promise
 
   return new Promise<void>((resolve, reject) => {
     let settled = false;
+    // No verdict before the first full list: the recorded states may be older than the cluster's.
+    let synced = false;
     const timers: NodeJS.Timeout[] = [];
     const finish = (error?: Error) => {
       if (settled) return;
@@ -46,6 +48,7 @@ export function watchKit(kube: SovereignKube, options: KitWatchOptions): Promise
     };
 
     const evaluate = () => {
+      if (!synced || settled) return;
       const states = expected.map((id) => known.get(id)?.state ?? 'pending');
       if (states.every((s) => s === 'installed')) return finish();
       if (states.every((s) => s === 'installed' || s === 'failed')) {
@@ -59,6 +62,7 @@ export function watchKit(kube: SovereignKube, options: KitWatchOptions): Promise
     };
 
     const record = (component: string, status: ComponentStatus) => {
+      if (settled) return;
       const before = known.get(component);
       if (before?.state === status.state && before?.message === status.message) return;
       known.set(component, status);
@@ -83,6 +87,10 @@ export function watchKit(kube: SovereignKube, options: KitWatchOptions): Promise
         const component = componentIdOf(name);
         if (expected.includes(component))
           record(component, { state: 'pending', message: 'The HelmRelease was deleted' });
+      },
+      () => {
+        synced = true;
+        evaluate();
       },
     );
 
@@ -112,6 +120,5 @@ export function watchKit(kube: SovereignKube, options: KitWatchOptions): Promise
       once: true,
     });
     watcher.start();
-    evaluate();
   });
 }
