@@ -2,6 +2,7 @@ import { type DynamicModule, Global, Module, type Type } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import type { Logger } from 'pino';
 import { AuthModule } from './auth/auth.module.js';
+import { BillingModule } from './billing/billing.module.js';
 import { CatalogModule } from './catalog/catalog.module.js';
 import { LOGGER } from './common/tokens.js';
 import { CONFIG, type Config } from './config/config.js';
@@ -54,6 +55,7 @@ export class AppModule {
         CatalogModule,
         DomainsModule,
         DeploymentsModule,
+        BillingModule,
         CredentialsModule,
         HealthModule,
         OpenApiModule,

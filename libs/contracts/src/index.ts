@@ -8,3 +8,6 @@ export * from './errors.js';
 export * from './events.js';
 export * from './health.js';
 export * from './mail.js';
+export * from './billing.js';
+export * from './tenants.js';
+export * from './marketplace.js';

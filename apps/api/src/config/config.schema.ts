@@ -154,6 +154,13 @@ export const envSchema = z.object({
   CATALYST_CANCEL_GRACE: duration('60s'),
   CATALYST_RUN_LEASE_TTL: duration('30s'),
   CATALYST_MAX_RUNS_PER_PROJECT: z.coerce.number().int().min(1).max(20).default(1),
+  CATALYST_APP_URL_PATTERN: z
+    .string()
+    .trim()
+    .default('https://{app}.{env}.{orgFqdn}')
+    .refine((v) => v.includes('{app}') && v.includes('{env}') && v.includes('{orgFqdn}'), {
+      message: 'must contain {app}, {env} and {orgFqdn}',
+    }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -25,6 +25,8 @@ export interface Config {
   logLevel: string;
   domains: DomainsConfig;
   deployments: DeploymentsConfig;
+  /** Address of an installed tenant app, from `{app}`, `{env}` and `{orgFqdn}`. */
+  appUrlPattern: string;
 }
 
 export interface DeploymentsConfig {
@@ -136,6 +138,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
         dynadot: e.DYNADOT_API_URL,
       },
     },
+    appUrlPattern: e.CATALYST_APP_URL_PATTERN,
     deployments: {
       hcloudEndpoint: stripTrailingSlash(e.HCLOUD_ENDPOINT),
       tofuBin: e.CATALYST_TOFU_BIN,

@@ -5,3 +5,5 @@ export * from '../domains/domains.schema.js';
 export * from '../events/events.schema.js';
 export * from '../mail/mail.schema.js';
 export * from '../ratelimit/rate-limit.schema.js';
+export * from '../billing/billing.schema.js';
+export * from '../tenants/tenants.schema.js';

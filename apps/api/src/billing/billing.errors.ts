@@ -1,0 +1,18 @@
+import { AppError } from '../common/app-error.js';
+
+/** Checkout refusals: each a 422 with a code the screens branch on and words for people. */
+export const checkoutErrors = {
+  notFound: () => new AppError(422, 'voucher_not_found', 'This voucher code does not exist'),
+  inactive: () => new AppError(422, 'voucher_inactive', 'This voucher is not active'),
+  expired: () => new AppError(422, 'voucher_expired', 'This voucher has expired'),
+  exhausted: () => new AppError(422, 'voucher_exhausted', 'This voucher has been fully redeemed'),
+  alreadyRedeemed: () =>
+    new AppError(422, 'voucher_already_redeemed', 'You have already redeemed this voucher'),
+  insufficientCredit: (neededBaisa: number, balanceBaisa: number) =>
+    new AppError(422, 'insufficient_credit', 'Your wallet does not cover this', {
+      neededBaisa,
+      balanceBaisa,
+    }),
+};
+
+export const voucherNotFound = () => new AppError(404, 'voucher_not_found', 'No such voucher');

@@ -1,0 +1,181 @@
+import { type CheckoutRequest, type CheckoutResponse, findPlan, omr, type Wallet } from '@catalyst/contracts';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Principal } from '../auth/roles.decorator.js';
+import { AppError, ValidationError } from '../common/app-error.js';
+import { CONFIG, type Config } from '../config/config.js';
+import type { Tx } from '../database/database.js';
+import { EventsService } from '../events/events.service.js';
+import { type OrgRow, TenantsRepository } from '../tenants/tenants.repository.js';
+import { checkoutErrors } from './billing.errors.js';
+import { BillingRepository } from './billing.repository.js';
+
+/** A slug from a name: lower-case words joined by hyphens, starting with a letter, 3–31 characters. */
+export function slugFrom(text: string): string {
+  let slug = text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^[^a-z]+/, '')
+    .replace(/-+$/, '')
+    .slice(0, 31)
+    .replace(/-+$/, '');
+  if (slug.length < 3) slug = `org-${slug || 'new'}`.slice(0, 31);
+  return slug;
+}
+
+/**
+ * The tenant's checkout, in ONE transaction: the voucher row locked, the redemption (unique per
+ * voucher and customer), the counter, the credit, the organization if it is new, the order, the
+ * plan's charge and the events. A retried request with the same Idempotency-Key gets the first answer.
+ */
+@Injectable()
+export class CheckoutService {
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    private readonly billing: BillingRepository,
+    private readonly tenants: TenantsRepository,
+    private readonly events: EventsService,
+  ) {}
+
+  async checkout(
+    input: CheckoutRequest,
+    user: Principal,
+    idempotencyKey?: string,
+  ): Promise<CheckoutResponse> {
+    const plan = findPlan(input.planId);
+    if (!plan) throw new ValidationError([{ path: 'planId', message: `No plan "${input.planId}"` }]);
+    if (input.poolDomain && !this.config.domains.tenantPoolDomains.includes(input.poolDomain)) {
+      throw new ValidationError([
+        { path: 'poolDomain', message: `Choose one of ${this.config.domains.tenantPoolDomains.join(', ')}` },
+      ]);
+    }
+    return this.billing.db.transaction(async (tx) => {
+      if (idempotencyKey) {
+        await this.billing.lockIdempotencyKey(tx, user.userId, idempotencyKey);
+        const earlier = await this.billing.orderByIdempotencyKey(tx, user.userId, idempotencyKey);
+        if (earlier?.response) return earlier.response as CheckoutResponse;
+      }
+      await this.billing.lockWallet(tx, user.userId);
+      const credit = input.promoCode ? await this.redeemable(tx, input.promoCode, user.userId) : 0;
+      const { org, created } = await this.orgFor(tx, input, user);
+      const order = await this.billing.insertOrder(tx, {
+        userId: user.userId,
+        orgId: org.id,
+        planId: plan.id,
+        totalBaisa: plan.priceBaisa,
+        promoCode: input.promoCode ?? null,
+        idempotencyKey: idempotencyKey ?? null,
+      });
+      if (input.promoCode) {
+        await this.billing.recordRedemption(tx, input.promoCode, user.userId, order.id);
+        await this.billing.addWalletEntry(tx, {
+          userId: user.userId,
+          amountBaisa: credit,
+          reason: `voucher:${input.promoCode}`,
+          orderId: order.id,
+        });
+        await this.events.record(tx, 'catalyst.voucher.redeemed', {
+          code: input.promoCode,
+          userId: user.userId,
+          orderId: order.id,
+          creditBaisa: credit,
+        });
+      }
+      const balanceBefore = await this.billing.balance(tx, user.userId);
+      if (plan.priceBaisa > 0) {
+        if (balanceBefore < plan.priceBaisa)
+          throw checkoutErrors.insufficientCredit(plan.priceBaisa, balanceBefore);
+        await this.billing.addWalletEntry(tx, {
+          userId: user.userId,
+          amountBaisa: -plan.priceBaisa,
+          reason: `plan:${plan.id}`,
+          orderId: order.id,
+        });
+      }
+      if (created) {
+        await this.events.record(tx, 'catalyst.tenant.created', {
+          orgId: org.id,
+          slug: org.slug,
+          name: org.name,
+          ownerUserId: user.userId,
+        });
+      }
+      await this.events.record(tx, 'catalyst.order.placed', {
+        orderId: order.id,
+        userId: user.userId,
+        planId: plan.id,
+        totalBaisa: plan.priceBaisa,
+        orgId: org.id,
+      });
+      const balance = balanceBefore - plan.priceBaisa;
+      const response: CheckoutResponse = {
+        orderId: order.id,
+        org: { slug: org.slug, fqdn: org.fqdn },
+        balanceBaisa: balance,
+        balanceOmr: omr(balance),
+      };
+      await this.billing.setOrderResponse(tx, order.id, response);
+      return response;
+    });
+  }
+
+  async wallet(userId: string): Promise<Wallet> {
+    const [balance, entries] = await Promise.all([
+      this.billing.balance(this.billing.db, userId),
+      this.billing.walletEntries(userId),
+    ]);
+    return {
+      balanceBaisa: balance,
+      balanceOmr: omr(balance),
+      entries: entries.map((e) => ({
+        amountBaisa: e.amountBaisa,
+        amountOmr: omr(e.amountBaisa),
+        reason: e.reason,
+        createdAt: e.createdAt.toISOString(),
+      })),
+    };
+  }
+
+  /** Checks a voucher for this customer under its row lock; returns the credit it gives. */
+  private async redeemable(tx: Tx, code: string, userId: string): Promise<number> {
+    const voucher = await this.billing.lockVoucherForRedemption(tx, code);
+    if (!voucher) throw checkoutErrors.notFound();
+    if (!voucher.active) throw checkoutErrors.inactive();
+    if (voucher.expiresAt && voucher.expiresAt <= new Date()) throw checkoutErrors.expired();
+    if (await this.billing.hasRedeemed(tx, code, userId)) throw checkoutErrors.alreadyRedeemed();
+    if (voucher.maxRedemptions > 0 && voucher.timesRedeemed >= voucher.maxRedemptions)
+      throw checkoutErrors.exhausted();
+    return voucher.creditBaisa;
+  }
+
+  /** The customer's organization, created on their first checkout with a free subdomain of the tenant pool. */
+  private async orgFor(
+    tx: Tx,
+    input: CheckoutRequest,
+    user: Principal,
+  ): Promise<{ org: OrgRow; created: boolean }> {
+    const [existing] = await this.tenants.membershipsOf(user.userId, tx);
+    if (existing) return { org: existing.org, created: false };
+    const pool = input.poolDomain ?? this.config.domains.tenantPoolDomains[0];
+    if (!pool)
+      throw new AppError(
+        503,
+        'no_tenant_pool',
+        'No tenant pool domain is configured (CATALYST_TENANT_POOL_DOMAINS)',
+      );
+    let slug = input.orgSlug ?? slugFrom(input.orgName ?? user.email.split('@')[0] ?? 'org');
+    if (await this.tenants.slugTaken(slug, tx)) {
+      if (input.orgSlug) throw new AppError(422, 'slug_taken', `${slug} is taken; choose another name`);
+      const base = slug.slice(0, 27);
+      for (let n = 2; await this.tenants.slugTaken(slug, tx); n++) slug = `${base}-${n}`;
+    }
+    const org = await this.tenants.createOrg(tx, {
+      slug,
+      name: input.orgName ?? slug,
+      fqdn: `${slug}.${pool}`,
+      poolDomain: pool,
+      ownerId: user.userId,
+    });
+    return { org, created: true };
+  }
+}

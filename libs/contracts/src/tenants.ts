@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+export const orgSchema = z.object({
+  slug: z.string(),
+  name: z.string(),
+  fqdn: z.string(),
+  role: z.enum(['owner', 'admin', 'member']),
+  createdAt: z.iso.datetime(),
+});
+export type Org = z.infer<typeof orgSchema>;
+export const orgListSchema = z.object({ orgs: z.array(orgSchema) });
+
+export const environmentNameSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z][a-z0-9-]{0,30}$/, { message: '1–31 lower-case letters, digits and hyphens, starting with a letter' });
+export const createEnvironmentSchema = z.strictObject({ name: environmentNameSchema });
+export const environmentSchema = z.object({ name: z.string(), createdAt: z.iso.datetime() });
+export const environmentListSchema = z.object({ environments: z.array(environmentSchema) });
+
+export const catalogAppSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  monthlyPriceBaisa: z.number().int(),
+  monthlyPriceOmr: z.string(),
+});
+export type CatalogApp = z.infer<typeof catalogAppSchema>;
+export const catalogAppListSchema = z.object({ apps: z.array(catalogAppSchema) });
+
+export const installAppSchema = z.strictObject({ appId: z.string().trim().min(1).max(64) });
+export const appInstallSchema = z.object({
+  id: z.uuid(),
+  appId: z.string(),
+  environment: z.string(),
+  url: z.string(),
+  status: z.enum(['installing', 'running', 'uninstalled']),
+  monthlyPriceBaisa: z.number().int(),
+  createdAt: z.iso.datetime(),
+});
+export type AppInstall = z.infer<typeof appInstallSchema>;
+export const appInstallListSchema = z.object({ apps: z.array(appInstallSchema) });
+
+export const bssTenantSchema = z.object({
+  slug: z.string(),
+  name: z.string(),
+  owner: z.string(),
+  fqdn: z.string(),
+  balanceBaisa: z.number().int(),
+  balanceOmr: z.string(),
+  createdAt: z.iso.datetime(),
+});
+export const bssTenantListSchema = z.object({ tenants: z.array(bssTenantSchema) });
+export const bssOrderSchema = z.object({
+  id: z.uuid(),
+  customer: z.string(),
+  org: z.string().nullable(),
+  planId: z.string(),
+  totalBaisa: z.number().int(),
+  totalOmr: z.string(),
+  promoCode: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+});
+export const bssOrderListSchema = z.object({ orders: z.array(bssOrderSchema) });
+export const bssSettingsSchema = z.object({
+  publicUrl: z.string(),
+  marketplaceUrl: z.string(),
+  tenantPoolDomains: z.array(z.string()),
+  sovereignPoolDomains: z.array(z.string()),
+  mailMode: z.enum(['smtp', 'dev-outbox']),
+  eventsMode: z.enum(['nats', 'in-process']),
+  plans: z.array(z.object({ id: z.string(), name: z.string(), priceOmr: z.string() })),
+});
