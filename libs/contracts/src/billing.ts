@@ -20,7 +20,12 @@ export const issueVoucherSchema = z.strictObject({
   active: z.boolean().default(true),
   maxRedemptions: z.number().int().min(0, { message: '0 means unlimited' }).max(1_000_000).default(0),
   expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
-  recipientEmail: z.string().trim().toLowerCase().pipe(z.email({ message: 'Enter a valid e-mail address' })).optional(),
+  recipientEmail: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.email({ message: 'Enter a valid e-mail address' }))
+    .optional(),
 });
 export type IssueVoucher = z.infer<typeof issueVoucherSchema>;
 
@@ -39,7 +44,9 @@ export const voucherSchema = z.object({
 export type Voucher = z.infer<typeof voucherSchema>;
 export const voucherListSchema = z.object({ vouchers: z.array(voucherSchema) });
 
-export const redeemPreviewRequestSchema = z.strictObject({ code: z.string().trim().toUpperCase().min(1).max(64) });
+export const redeemPreviewRequestSchema = z.strictObject({
+  code: z.string().trim().toUpperCase().min(1).max(64),
+});
 export const redeemPreviewSchema = z.object({
   code: z.string(),
   creditBaisa: z.number().int(),
@@ -49,14 +56,21 @@ export const redeemPreviewSchema = z.object({
 });
 export type RedeemPreview = z.infer<typeof redeemPreviewSchema>;
 
-export const planSchema = z.object({ id: z.string(), name: z.string(), priceBaisa: z.number().int(), priceOmr: z.string() });
+export const planSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  priceBaisa: z.number().int(),
+  priceOmr: z.string(),
+});
 export const planListSchema = z.object({ plans: z.array(planSchema) });
 
 export const orgSlugSchema = z
   .string()
   .trim()
   .toLowerCase()
-  .regex(/^[a-z][a-z0-9-]{2,30}$/, { message: '3–31 lower-case letters, digits and hyphens, starting with a letter' });
+  .regex(/^[a-z][a-z0-9-]{2,30}$/, {
+    message: '3–31 lower-case letters, digits and hyphens, starting with a letter',
+  });
 
 export const checkoutRequestSchema = z.strictObject({
   planId: z.string().trim().min(1).max(64),
@@ -79,7 +93,12 @@ export const walletSchema = z.object({
   balanceBaisa: z.number().int(),
   balanceOmr: z.string(),
   entries: z.array(
-    z.object({ amountBaisa: z.number().int(), amountOmr: z.string(), reason: z.string(), createdAt: z.iso.datetime() }),
+    z.object({
+      amountBaisa: z.number().int(),
+      amountOmr: z.string(),
+      reason: z.string(),
+      createdAt: z.iso.datetime(),
+    }),
   ),
 });
 export type Wallet = z.infer<typeof walletSchema>;

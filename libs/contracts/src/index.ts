@@ -1,4 +1,5 @@
 export * from './auth.js';
+export * from './billing.js';
 export * from './bootstrap-kit.js';
 export * from './catalog.js';
 export * from './credentials.js';
@@ -8,6 +9,5 @@ export * from './errors.js';
 export * from './events.js';
 export * from './health.js';
 export * from './mail.js';
-export * from './billing.js';
-export * from './tenants.js';
 export * from './marketplace.js';
+export * from './tenants.js';

@@ -6,11 +6,36 @@ export const plans = [
 ] as const;
 
 export const marketplaceApps = [
-  { id: 'wordpress', name: 'WordPress', description: 'Websites and blogs, with themes and plugins.', monthlyPriceBaisa: 5_000 },
-  { id: 'ghost', name: 'Ghost', description: 'Publishing and newsletters for creators.', monthlyPriceBaisa: 6_000 },
-  { id: 'nextcloud', name: 'Nextcloud', description: 'Files, calendars and contacts your team owns.', monthlyPriceBaisa: 8_000 },
-  { id: 'gitea', name: 'Gitea', description: 'Git hosting with code review and CI.', monthlyPriceBaisa: 7_000 },
-  { id: 'uptime-kuma', name: 'Uptime Kuma', description: 'Status pages and uptime monitoring.', monthlyPriceBaisa: 3_000 },
+  {
+    id: 'wordpress',
+    name: 'WordPress',
+    description: 'Websites and blogs, with themes and plugins.',
+    monthlyPriceBaisa: 5_000,
+  },
+  {
+    id: 'ghost',
+    name: 'Ghost',
+    description: 'Publishing and newsletters for creators.',
+    monthlyPriceBaisa: 6_000,
+  },
+  {
+    id: 'nextcloud',
+    name: 'Nextcloud',
+    description: 'Files, calendars and contacts your team owns.',
+    monthlyPriceBaisa: 8_000,
+  },
+  {
+    id: 'gitea',
+    name: 'Gitea',
+    description: 'Git hosting with code review and CI.',
+    monthlyPriceBaisa: 7_000,
+  },
+  {
+    id: 'uptime-kuma',
+    name: 'Uptime Kuma',
+    description: 'Status pages and uptime monitoring.',
+    monthlyPriceBaisa: 3_000,
+  },
 ] as const;
 
 export function findPlan(id: string) {

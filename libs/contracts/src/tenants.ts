@@ -14,7 +14,9 @@ export const environmentNameSchema = z
   .string()
   .trim()
   .toLowerCase()
-  .regex(/^[a-z][a-z0-9-]{0,30}$/, { message: '1–31 lower-case letters, digits and hyphens, starting with a letter' });
+  .regex(/^[a-z][a-z0-9-]{0,30}$/, {
+    message: '1–31 lower-case letters, digits and hyphens, starting with a letter',
+  });
 export const createEnvironmentSchema = z.strictObject({ name: environmentNameSchema });
 export const environmentSchema = z.object({ name: z.string(), createdAt: z.iso.datetime() });
 export const environmentListSchema = z.object({ environments: z.array(environmentSchema) });
