@@ -16,7 +16,7 @@ describe('routes', () => {
     expect(screen.getByRole('button', { name: 'Sign out' })).toBeTruthy();
   });
 
-  it.each(['/sovereign/', '/bss/'])(
+  it.each(['/sovereign/', '/bss/', '/bss/vouchers', '/marketplace/'])(
     'sends a visitor without a session from %s to /login and back',
     async (path) => {
       stubApi({ 'GET /auth/me': unauthenticated });
@@ -32,18 +32,30 @@ describe('routes', () => {
 
   it('shows public pages without a session, with a sign-in link', async () => {
     stubApi({ 'GET /auth/me': unauthenticated });
-    renderApp('/marketplace/');
+    renderApp('/redeem/');
 
-    expect(await screen.findByRole('heading', { name: 'Marketplace' })).toBeTruthy();
+    expect(await screen.findByRole('heading', { name: 'Redeem a voucher' })).toBeTruthy();
     const signIn = await screen.findByRole('link', { name: 'Sign in' });
-    expect(signIn.getAttribute('href')).toBe('/login?redirect=%2Fmarketplace%2F');
+    expect(signIn.getAttribute('href')).toBe('/login?redirect=%2Fredeem%2F');
   });
 
   it('shows the voucher code from the link as written', async () => {
-    stubApi({ 'GET /auth/me': unauthenticated });
+    const api = stubApi({
+      'GET /auth/me': unauthenticated,
+      'POST /billing/vouchers/redeem-preview': () =>
+        json(200, {
+          code: '000123',
+          creditBaisa: 5_000,
+          creditOmr: '5.000',
+          description: '',
+          acceptingRedemptions: true,
+        }),
+    });
     renderApp('/redeem/?code=000123');
 
     expect((await screen.findByTestId('voucher-code')).textContent).toBe('000123');
+    expect((await screen.findByTestId('voucher-credit')).textContent).toBe('5.000 OMR');
+    expect(api.callsTo('POST', '/billing/vouchers/redeem-preview')[0]?.body).toEqual({ code: '000123' });
   });
 
   it('renders the not-found page for unknown paths', async () => {

@@ -12,7 +12,11 @@ import { NotFound } from './components/NotFound';
 import { PendingView } from './components/PendingView';
 import { LoginPage } from './features/auth/LoginPage';
 import { meQueryOptions } from './features/auth/queries';
-import { BssPage } from './features/bss/BssPage';
+import { BssOverview, BssPage } from './features/bss/BssPage';
+import { OrdersPage } from './features/bss/OrdersPage';
+import { SettingsPage } from './features/bss/SettingsPage';
+import { TenantsPage } from './features/bss/TenantsPage';
+import { VouchersPage } from './features/bss/VouchersPage';
 import { MarketplacePage } from './features/marketplace/MarketplacePage';
 import { RedeemPage } from './features/redeem/RedeemPage';
 import { SovereignPage } from './features/sovereign/SovereignPage';
@@ -56,15 +60,54 @@ const sovereignRoute = createRoute({
   component: SovereignPage,
 });
 
+/** The BSS area; the layout shows a "needs the sovereign-admin role" message to anyone else. */
 const bssRoute = createRoute({
   getParentRoute: () => authenticatedRoute,
   path: 'bss',
   component: BssPage,
 });
 
+const bssIndexRoute = createRoute({
+  getParentRoute: () => bssRoute,
+  path: '/',
+  component: BssOverview,
+});
+
+const bssVouchersRoute = createRoute({
+  getParentRoute: () => bssRoute,
+  path: 'vouchers',
+  component: VouchersPage,
+});
+
+const bssTenantsRoute = createRoute({
+  getParentRoute: () => bssRoute,
+  path: 'tenants',
+  component: TenantsPage,
+});
+
+const bssOrdersRoute = createRoute({
+  getParentRoute: () => bssRoute,
+  path: 'orders',
+  component: OrdersPage,
+});
+
+const bssSettingsRoute = createRoute({
+  getParentRoute: () => bssRoute,
+  path: 'settings',
+  component: SettingsPage,
+});
+
+export interface MarketplaceSearch {
+  /** The organisation to show, when the user has more than one. */
+  org?: string;
+}
+
 const marketplaceRoute = createRoute({
-  getParentRoute: () => rootRoute,
+  getParentRoute: () => authenticatedRoute,
   path: 'marketplace',
+  validateSearch: (search: Record<string, unknown>): MarketplaceSearch => ({
+    org: optionalString(search.org),
+  }),
   component: MarketplacePage,
 });
 
@@ -99,8 +142,17 @@ const loginRoute = createRoute({
 
 export const routeTree = rootRoute.addChildren([
   indexRoute,
-  authenticatedRoute.addChildren([sovereignRoute, bssRoute]),
-  marketplaceRoute,
+  authenticatedRoute.addChildren([
+    sovereignRoute,
+    bssRoute.addChildren([
+      bssIndexRoute,
+      bssVouchersRoute,
+      bssTenantsRoute,
+      bssOrdersRoute,
+      bssSettingsRoute,
+    ]),
+    marketplaceRoute,
+  ]),
   redeemRoute,
   loginRoute,
 ]);

@@ -30,6 +30,19 @@ export interface RequestOptions<T> {
   /** Parses the success body; omit for responses without one (204). */
   schema?: Parser<T>;
   signal?: AbortSignal;
+  /** Extra request headers, e.g. `Idempotency-Key`. */
+  headers?: Record<string, string>;
+  /**
+   * Error statuses whose body is an answer rather than a failure (e.g. 410 from the voucher
+   * preview, which carries the same body as the 200): parsed with `schema` like a success.
+   */
+  acceptStatuses?: readonly number[];
+}
+
+/** A parsed response together with its status (201 created vs 200 updated, 410 gone…). */
+export interface ApiResponse<T> {
+  status: number;
+  data: T;
 }
 
 const STATUS_CODES: Record<number, string> = {
@@ -88,8 +101,16 @@ export async function errorFromResponse(response: Response): Promise<ApiError> {
  * (status 0, `network_error`), an error status, or a body that does not match (`invalid_response`).
  */
 export async function request<T = undefined>(path: string, options: RequestOptions<T> = {}): Promise<T> {
+  return (await requestWithStatus(path, options)).data;
+}
+
+/** Like `request`, but also resolves with the HTTP status of the answer. */
+export async function requestWithStatus<T = undefined>(
+  path: string,
+  options: RequestOptions<T> = {},
+): Promise<ApiResponse<T>> {
   const { method = options.body === undefined ? 'GET' : 'POST', body, schema, signal } = options;
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (body !== undefined) headers['content-type'] = 'application/json';
 
   let response: Response;
@@ -110,8 +131,9 @@ export async function request<T = undefined>(path: string, options: RequestOptio
     );
   }
 
-  if (!response.ok) throw await errorFromResponse(response);
-  if (!schema) return undefined as T;
+  const accepted = response.ok || (options.acceptStatuses?.includes(response.status) ?? false);
+  if (!accepted) throw await errorFromResponse(response);
+  if (!schema) return { status: response.status, data: undefined as T };
 
   const parsed = schema.safeParse(await readJson(response));
   if (!parsed.success) {
@@ -121,5 +143,5 @@ export async function request<T = undefined>(path: string, options: RequestOptio
       'The server sent a response this app does not understand.',
     );
   }
-  return parsed.data;
+  return { status: response.status, data: parsed.data };
 }

@@ -1,14 +1,228 @@
+import type { AppInstall, CatalogApp, Org } from '@catalyst/contracts';
+import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
+import { useId, useState } from 'react';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { PageHeader } from '../../components/PageHeader';
+import { QueryState } from '../../components/QueryState';
+import { describeError } from '../../lib/forms';
+import { isApiError } from '../../lib/http';
+import { AppCatalog } from './AppCatalog';
+import { EnvironmentPicker } from './EnvironmentPicker';
+import { InstalledApps } from './InstalledApps';
+import {
+  useCatalogApps,
+  useEnvironments,
+  useInstallApp,
+  useInstalls,
+  useOrgs,
+  useUninstallApp,
+  useWallet,
+} from './queries';
+import { WalletBalance } from './WalletBalance';
 
+const route = getRouteApi('/authenticated/marketplace');
+
+/** /marketplace/: a tenant's wallet, environments, the app catalogue and what is installed. */
 export function MarketplacePage() {
+  const orgs = useOrgs();
   return (
     <section className="page">
-      <PageHeader eyebrow="Marketplace" title="Marketplace">
-        <p>Browse the plans and components offered on Catalyst. The catalogue opens here soon.</p>
-      </PageHeader>
-      <div className="card">
-        <p className="muted">No offers are listed yet.</p>
+      <div className="page-header-row">
+        <PageHeader eyebrow="Marketplace" title="Marketplace">
+          <p>
+            Install apps into your organisation's environments. Each app is paid monthly from your wallet.
+          </p>
+        </PageHeader>
+        <WalletBalance />
       </div>
+      <QueryState query={orgs} what="your organisations">
+        {(list) => (list.length === 0 ? <NoOrg /> : <OrgChooser orgs={list} />)}
+      </QueryState>
     </section>
+  );
+}
+
+function NoOrg() {
+  return (
+    <div className="card" data-testid="no-org">
+      <h2 className="card__title">You have no organisation yet</h2>
+      <p className="muted">
+        Organisations are created by redeeming a voucher: open the link in your voucher e-mail, or{' '}
+        <Link to="/redeem/">enter a voucher code to redeem</Link>.
+      </p>
+    </div>
+  );
+}
+
+function OrgChooser({ orgs }: { orgs: Org[] }) {
+  const search = route.useSearch();
+  const navigate = useNavigate();
+  const ids = useId();
+  const org = orgs.find((candidate) => candidate.slug === search.org) ?? (orgs[0] as Org);
+  return (
+    <>
+      {orgs.length > 1 && (
+        <div className="field org-select">
+          <label htmlFor={`${ids}-org`}>Organisation</label>
+          <select
+            id={`${ids}-org`}
+            value={org.slug}
+            onChange={(event) =>
+              void navigate({ to: '/marketplace/', search: { org: event.target.value }, replace: true })
+            }
+          >
+            {orgs.map((candidate) => (
+              <option key={candidate.slug} value={candidate.slug}>
+                {candidate.name} ({candidate.fqdn})
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      <OrgWorkspace key={org.slug} org={org} />
+    </>
+  );
+}
+
+function OrgWorkspace({ org }: { org: Org }) {
+  const environments = useEnvironments(org.slug);
+  const catalog = useCatalogApps();
+  const installs = useInstalls(org.slug);
+  const wallet = useWallet();
+  const install = useInstallApp(org.slug);
+  const uninstall = useUninstallApp(org.slug);
+  const [chosen, setChosen] = useState<string | undefined>();
+  const [installingAppId, setInstallingAppId] = useState<string | undefined>();
+  const [notice, setNotice] = useState<string | null>(null);
+  const [installError, setInstallError] = useState<string | null>(null);
+  const [removing, setRemoving] = useState<{ install: AppInstall; name: string } | null>(null);
+  const [removeError, setRemoveError] = useState<string | null>(null);
+
+  const envList = environments.data ?? [];
+  const environment = envList.some((env) => env.name === chosen) ? chosen : envList[0]?.name;
+
+  const installApp = (app: CatalogApp) => {
+    if (!environment) return;
+    setNotice(null);
+    setInstallError(null);
+    setInstallingAppId(app.id);
+    install.mutate(
+      { environment, appId: app.id },
+      {
+        onSuccess: (installed) =>
+          setNotice(`${app.name} is being installed in ${installed.environment} at ${installed.url}.`),
+        onError: (error) =>
+          setInstallError(
+            isApiError(error, 'insufficient_credit')
+              ? `Not enough credit to install ${app.name}. ${error.message}`
+              : `Could not install ${app.name}: ${describeError(error)}`,
+          ),
+        onSettled: () => setInstallingAppId(undefined),
+      },
+    );
+  };
+
+  const confirmUninstall = () => {
+    if (!removing) return;
+    const { install: target, name } = removing;
+    setRemoveError(null);
+    uninstall.mutate(target.id, {
+      onSuccess: () => {
+        setRemoving(null);
+        setNotice(`${name} was uninstalled from ${target.environment}.`);
+      },
+      onError: (error) => {
+        if (isApiError(error) && error.status === 404) {
+          setRemoving(null);
+          setNotice(`${name} was already uninstalled.`);
+        } else {
+          setRemoveError(describeError(error));
+        }
+      },
+    });
+  };
+
+  return (
+    <>
+      <section className="card" aria-labelledby="environments-title">
+        <h2 id="environments-title" className="card__title">
+          {org.name} <span className="muted org-fqdn">{org.fqdn}</span>
+        </h2>
+        <QueryState query={environments} what="the environments">
+          {(list) => (
+            <EnvironmentPicker
+              org={org.slug}
+              environments={list}
+              selected={environment}
+              onSelect={setChosen}
+            />
+          )}
+        </QueryState>
+      </section>
+
+      <div aria-live="polite">
+        {notice && (
+          <p className="alert alert--success" role="status">
+            {notice}
+          </p>
+        )}
+      </div>
+      {installError && (
+        <p className="alert alert--error" role="alert">
+          {installError}
+        </p>
+      )}
+
+      <section className="card" aria-labelledby="apps-title">
+        <h2 id="apps-title" className="card__title">
+          Apps{environment ? ` for ${environment}` : ''}
+        </h2>
+        <QueryState query={catalog} what="the apps">
+          {(apps) => (
+            <AppCatalog
+              apps={apps}
+              installs={installs.data ?? []}
+              environment={environment}
+              balanceBaisa={wallet.data?.balanceBaisa}
+              installingAppId={installingAppId}
+              onInstall={installApp}
+            />
+          )}
+        </QueryState>
+      </section>
+
+      <section className="card" aria-labelledby="installed-title">
+        <h2 id="installed-title" className="card__title">
+          Installed apps
+        </h2>
+        <QueryState query={installs} what="the installed apps">
+          {(list) => (
+            <InstalledApps
+              installs={list}
+              catalog={catalog.data ?? []}
+              onUninstall={(target, name) => {
+                setRemoveError(null);
+                setRemoving({ install: target, name });
+              }}
+            />
+          )}
+        </QueryState>
+      </section>
+
+      <ConfirmDialog
+        open={removing !== null}
+        title={`Uninstall ${removing?.name ?? ''} from ${removing?.install.environment ?? ''}?`}
+        confirmLabel="Uninstall"
+        danger
+        busy={uninstall.isPending}
+        error={removeError}
+        onConfirm={confirmUninstall}
+        onCancel={() => setRemoving(null)}
+      >
+        <p>
+          The app at <code>{removing?.install.url}</code> stops, and its data goes with it.
+        </p>
+      </ConfirmDialog>
+    </>
   );
 }

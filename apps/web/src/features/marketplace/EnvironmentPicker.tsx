@@ -1,0 +1,119 @@
+import { createEnvironmentSchema } from '@catalyst/contracts';
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { FieldError } from '../../components/FieldError';
+import { describeError, fieldErrorsFromApi } from '../../lib/forms';
+import { isApiError } from '../../lib/http';
+import type { Environment } from './api';
+import { useCreateEnvironment } from './queries';
+
+/** Choose the environment apps go into, or create one. */
+export function EnvironmentPicker({
+  org,
+  environments,
+  selected,
+  onSelect,
+}: {
+  org: string;
+  environments: Environment[];
+  selected: string | undefined;
+  onSelect: (name: string) => void;
+}) {
+  const create = useCreateEnvironment(org);
+  const [creating, setCreating] = useState(environments.length === 0);
+  const [name, setName] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const nameRef = useRef<HTMLInputElement>(null);
+  const ids = useId();
+
+  useEffect(() => {
+    if (creating && environments.length > 0) nameRef.current?.focus();
+  }, [creating, environments.length]);
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setError(null);
+    const parsed = createEnvironmentSchema.safeParse({ name });
+    if (!parsed.success) {
+      setError(parsed.error.issues[0]?.message ?? 'Not a valid name');
+      nameRef.current?.focus();
+      return;
+    }
+    create.mutate(parsed.data.name, {
+      onSuccess: (environment) => {
+        setName('');
+        setCreating(false);
+        onSelect(environment.name);
+      },
+      onError: (failure) => {
+        if (isApiError(failure, 'environment_exists')) {
+          setError(`There is already an environment called ${parsed.data.name}.`);
+        } else {
+          setError(fieldErrorsFromApi(failure).name ?? describeError(failure));
+        }
+        nameRef.current?.focus();
+      },
+    });
+  };
+
+  return (
+    <div className="env-picker">
+      {environments.length > 0 ? (
+        <div className="field env-picker__select">
+          <label htmlFor={`${ids}-env`}>Environment</label>
+          <select id={`${ids}-env`} value={selected ?? ''} onChange={(event) => onSelect(event.target.value)}>
+            {environments.map((environment) => (
+              <option key={environment.name} value={environment.name}>
+                {environment.name}
+              </option>
+            ))}
+          </select>
+        </div>
+      ) : (
+        <p className="muted">Create an environment (such as production or staging) to install apps into.</p>
+      )}
+      {creating ? (
+        <form className="env-picker__form" onSubmit={submit} noValidate aria-busy={create.isPending}>
+          <div className="field">
+            <label htmlFor={`${ids}-name`}>Environment name</label>
+            <input
+              ref={nameRef}
+              id={`${ids}-name`}
+              name="name"
+              autoComplete="off"
+              autoCapitalize="none"
+              spellCheck={false}
+              placeholder="production"
+              value={name}
+              onChange={(event) => setName(event.target.value)}
+              aria-invalid={error ? true : undefined}
+              aria-describedby={error ? `${ids}-name-error` : undefined}
+            />
+            <FieldError id={`${ids}-name-error`} message={error ?? undefined} />
+          </div>
+          <div className="env-picker__buttons">
+            <button type="submit" className="button" disabled={create.isPending}>
+              {create.isPending && <span className="spinner spinner--inline" aria-hidden="true" />}
+              Create
+            </button>
+            {environments.length > 0 && (
+              <button
+                type="button"
+                className="button button--secondary"
+                onClick={() => {
+                  setCreating(false);
+                  setError(null);
+                }}
+              >
+                Cancel
+              </button>
+            )}
+          </div>
+        </form>
+      ) : (
+        <button type="button" className="button button--secondary" onClick={() => setCreating(true)}>
+          New environment
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,73 @@
+import {
+  type CheckoutRequest,
+  type CheckoutResponse,
+  checkoutResponseSchema,
+  type RedeemPreview,
+  redeemPreviewSchema,
+} from '@catalyst/contracts';
+import { type Parser, request } from '../../lib/http';
+
+export { ApiError, isApiError } from '../../lib/http';
+
+/** The plan a voucher is redeemed on: the free one, so the whole credit lands in the wallet. */
+export const REDEEM_PLAN_ID = 'starter';
+
+/**
+ * What a voucher is worth, without signing in. Resolves for 200, and for 410 (same body,
+ * `acceptingRedemptions: false`); rejects with 404 `voucher_not_found` for unknown or revoked codes.
+ */
+export async function redeemPreview(code: string, signal?: AbortSignal): Promise<RedeemPreview> {
+  return request('/billing/vouchers/redeem-preview', {
+    method: 'POST',
+    body: { code },
+    schema: redeemPreviewSchema,
+    acceptStatuses: [410],
+    signal,
+  });
+}
+
+export interface SlugCheck {
+  available: boolean;
+  reason?: string;
+  /** The full address, if the api includes it (`acme.tenants.example.com`). */
+  fqdn?: string;
+}
+
+const slugCheckSchema: Parser<SlugCheck> = {
+  safeParse(data) {
+    if (typeof data !== 'object' || data === null || !('available' in data)) {
+      return { success: false, error: new Error('not a slug check') };
+    }
+    const { available, reason, fqdn } = data as Record<string, unknown>;
+    if (typeof available !== 'boolean') return { success: false, error: new Error('not a slug check') };
+    return {
+      success: true,
+      data: {
+        available,
+        ...(typeof reason === 'string' ? { reason } : {}),
+        ...(typeof fqdn === 'string' ? { fqdn } : {}),
+      },
+    };
+  },
+};
+
+/** Whether an organisation subdomain is free (signed-in). */
+export async function checkSlug(slug: string, signal?: AbortSignal): Promise<SlugCheck> {
+  return request(`/api/v1/tenant/slug-check?slug=${encodeURIComponent(slug)}`, {
+    schema: slugCheckSchema,
+    signal,
+  });
+}
+
+/**
+ * Buys a plan, here with a voucher as the promo code, creating the organisation. The same
+ * Idempotency-Key makes a retried request (after a lost answer) count once.
+ */
+export async function checkout(input: CheckoutRequest, idempotencyKey: string): Promise<CheckoutResponse> {
+  return request('/billing/checkout', {
+    method: 'POST',
+    body: input,
+    schema: checkoutResponseSchema,
+    headers: { 'idempotency-key': idempotencyKey },
+  });
+}
