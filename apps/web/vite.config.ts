@@ -21,6 +21,7 @@ export default defineConfig({
     emptyOutDir: true,
   },
   test: {
+    name: 'web',
     environment: 'happy-dom',
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['src/test/setup.ts'],
