@@ -19,6 +19,7 @@ import { TenantsPage } from './features/bss/TenantsPage';
 import { VouchersPage } from './features/bss/VouchersPage';
 import { MarketplacePage } from './features/marketplace/MarketplacePage';
 import { RedeemPage } from './features/redeem/RedeemPage';
+import { ProvisionPage } from './features/sovereign/ProvisionPage';
 import { SovereignPage } from './features/sovereign/SovereignPage';
 import { safeRedirect } from './lib/redirect';
 import { optionalString, parseSearch, stringifySearch } from './lib/search';
@@ -58,6 +59,12 @@ const sovereignRoute = createRoute({
   getParentRoute: () => authenticatedRoute,
   path: 'sovereign',
   component: SovereignPage,
+});
+
+const sovereignProvisionRoute = createRoute({
+  getParentRoute: () => authenticatedRoute,
+  path: 'sovereign/provision/$id',
+  component: ProvisionPage,
 });
 
 /** The BSS area; the layout shows a "needs the sovereign-admin role" message to anyone else. */
@@ -144,6 +151,7 @@ export const routeTree = rootRoute.addChildren([
   indexRoute,
   authenticatedRoute.addChildren([
     sovereignRoute,
+    sovereignProvisionRoute,
     bssRoute.addChildren([
       bssIndexRoute,
       bssVouchersRoute,

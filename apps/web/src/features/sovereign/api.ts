@@ -1,0 +1,88 @@
+import {
+  bssSettingsSchema,
+  createDeploymentResponseSchema,
+  credentialsValidateResponseSchema,
+  deploymentSchema,
+  type ProvisionRequest,
+  registrarListSchema,
+  registrarValidateResponseSchema,
+  subdomainCheckResponseSchema,
+} from '@catalyst/contracts';
+import { type Parser, request } from '../../lib/http';
+
+export { ApiError, isApiError } from '../../lib/http';
+
+const API = '/api/v1';
+
+export function validateHetznerToken(token: string, projectId?: string, signal?: AbortSignal) {
+  return request(`${API}/credentials/validate`, {
+    method: 'POST',
+    body: { provider: 'hetzner', token, ...(projectId ? { projectId } : {}) },
+    schema: credentialsValidateResponseSchema,
+    signal,
+  });
+}
+
+export function checkSubdomain(poolDomain: string, subdomain: string, signal?: AbortSignal) {
+  return request(`${API}/subdomains/check`, {
+    method: 'POST',
+    body: { poolDomain, subdomain },
+    schema: subdomainCheckResponseSchema,
+    signal,
+  });
+}
+
+export async function listRegistrars(signal?: AbortSignal) {
+  return (await request(`${API}/registrars`, { schema: registrarListSchema, signal })).registrars;
+}
+
+export function validateRegistrar(registrar: string, domain: string, credentials: Record<string, string>) {
+  return request(`${API}/registrars/${encodeURIComponent(registrar)}/validate`, {
+    method: 'POST',
+    body: { domain, credentials },
+    schema: registrarValidateResponseSchema,
+  });
+}
+
+/** Pool domains from the BSS settings; rejects (401/403) when the user may not read them. */
+export async function sovereignPoolDomains(signal?: AbortSignal): Promise<string[]> {
+  return (await request(`${API}/bss/settings`, { schema: bssSettingsSchema, signal })).sovereignPoolDomains;
+}
+
+export function createDeployment(body: ProvisionRequest | Record<string, unknown>) {
+  return request(`${API}/deployments`, { method: 'POST', body, schema: createDeploymentResponseSchema });
+}
+
+export function getDeployment(id: string, signal?: AbortSignal) {
+  return request(`${API}/deployments/${encodeURIComponent(id)}`, { schema: deploymentSchema, signal });
+}
+
+/** Action answers are not needed: the page re-reads the deployment and the stream. */
+const anyBody: Parser<unknown> = { safeParse: (data) => ({ success: true, data }) };
+
+export function retryPhase(id: string, phase: string, hetznerToken?: string) {
+  return request(`${API}/deployments/${encodeURIComponent(id)}/phases/${encodeURIComponent(phase)}/retry`, {
+    method: 'POST',
+    body: hetznerToken ? { hetznerToken } : {},
+    schema: anyBody,
+  });
+}
+
+export function cancelDeployment(id: string) {
+  return request(`${API}/deployments/${encodeURIComponent(id)}/cancel`, {
+    method: 'POST',
+    body: {},
+    schema: anyBody,
+  });
+}
+
+export function wipeDeployment(id: string, hetznerToken: string) {
+  return request(`${API}/deployments/${encodeURIComponent(id)}/wipe`, {
+    method: 'POST',
+    body: { hetznerToken },
+    schema: anyBody,
+  });
+}
+
+export const kubeconfigUrl = (id: string) => `${API}/deployments/${encodeURIComponent(id)}/kubeconfig`;
+export const logsUrl = (id: string) => `${API}/deployments/${encodeURIComponent(id)}/logs`;

@@ -1,0 +1,70 @@
+import { type ReactNode, useCallback, useId } from 'react';
+import { useWizard, type WizardState } from './store';
+import { stepOfPath } from './validation';
+
+/** A labelled control with its hint and error; `children` receives the ids to wire up. */
+export function Field({
+  label,
+  hint,
+  error,
+  children,
+  className,
+}: {
+  label: ReactNode;
+  hint?: ReactNode;
+  error?: string;
+  className?: string;
+  children: (ids: { id: string; describedBy: string | undefined; invalid: boolean }) => ReactNode;
+}) {
+  const id = useId();
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  const describedBy = [hint ? hintId : '', error ? errorId : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className={`sov-field ${className ?? ''}`}>
+      <label htmlFor={id}>{label}</label>
+      {children({ id, describedBy, invalid: Boolean(error) })}
+      {hint && (
+        <p id={hintId} className="sov-field__hint">
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p id={errorId} className="sov-field__error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** Updates the wizard and drops the server's issues for the step being edited (they are stale now). */
+export function useStepUpdate() {
+  const { update } = useWizard();
+  return useCallback(
+    (fn: (s: WizardState) => WizardState) =>
+      update((s) => {
+        const next = fn(s);
+        if (next === s) return s;
+        const serverIssues = next.serverIssues.filter((i) => stepOfPath(i.path) !== s.step);
+        return serverIssues.length === next.serverIssues.length ? next : { ...next, serverIssues };
+      }),
+    [update],
+  );
+}
+
+export function StepTitle({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <header className="sov-step-header">
+      <h2 className="corp-step-title" tabIndex={-1}>
+        {title}
+      </h2>
+      {children && <p className="muted">{children}</p>}
+    </header>
+  );
+}
+
+/** Formats euros: 4 decimals for hourly prices, 2 for monthly ones. */
+export function euro(value: number, decimals = 2): string {
+  return `€${value.toFixed(decimals)}`;
+}

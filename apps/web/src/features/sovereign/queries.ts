@@ -1,0 +1,76 @@
+import { queryOptions, useMutation, useQuery } from '@tanstack/react-query';
+import * as api from './api';
+
+export const sovereignKeys = {
+  all: ['sovereign'] as const,
+  registrars: () => [...sovereignKeys.all, 'registrars'] as const,
+  poolDomains: () => [...sovereignKeys.all, 'pool-domains'] as const,
+  subdomain: (pool: string, sub: string) => [...sovereignKeys.all, 'subdomain', pool, sub] as const,
+  deployment: (id: string) => [...sovereignKeys.all, 'deployment', id] as const,
+};
+
+export const registrarsQueryOptions = queryOptions({
+  queryKey: sovereignKeys.registrars(),
+  queryFn: ({ signal }) => api.listRegistrars(signal),
+  staleTime: 10 * 60_000,
+});
+
+/** The pool domains, or null when this user may not read the BSS settings (free text then). */
+export const poolDomainsQueryOptions = queryOptions({
+  queryKey: sovereignKeys.poolDomains(),
+  queryFn: async ({ signal }): Promise<string[] | null> => {
+    try {
+      return await api.sovereignPoolDomains(signal);
+    } catch (error) {
+      if (api.isApiError(error) && (error.status === 401 || error.status === 403 || error.status === 404)) {
+        return null;
+      }
+      throw error;
+    }
+  },
+  staleTime: 10 * 60_000,
+  retry: false,
+});
+
+export function useRegistrars() {
+  return useQuery(registrarsQueryOptions);
+}
+
+export function usePoolDomains() {
+  return useQuery(poolDomainsQueryOptions);
+}
+
+export function useSubdomainCheck(poolDomain: string, subdomain: string, enabled: boolean) {
+  return useQuery({
+    queryKey: sovereignKeys.subdomain(poolDomain, subdomain),
+    queryFn: ({ signal }) => api.checkSubdomain(poolDomain, subdomain, signal),
+    enabled,
+    staleTime: 15_000,
+    retry: false,
+  });
+}
+
+export function useValidateToken() {
+  return useMutation({
+    mutationFn: ({ token, projectId }: { token: string; projectId?: string }) =>
+      api.validateHetznerToken(token, projectId),
+  });
+}
+
+export function useValidateRegistrar() {
+  return useMutation({
+    mutationFn: (v: { registrar: string; domain: string; credentials: Record<string, string> }) =>
+      api.validateRegistrar(v.registrar, v.domain, v.credentials),
+  });
+}
+
+export function useCreateDeployment() {
+  return useMutation({ mutationFn: api.createDeployment });
+}
+
+export function deploymentQueryOptions(id: string) {
+  return queryOptions({
+    queryKey: sovereignKeys.deployment(id),
+    queryFn: ({ signal }) => api.getDeployment(id, signal),
+  });
+}
