@@ -17,6 +17,15 @@ import { OrdersPage } from './features/bss/OrdersPage';
 import { SettingsPage } from './features/bss/SettingsPage';
 import { TenantsPage } from './features/bss/TenantsPage';
 import { VouchersPage } from './features/bss/VouchersPage';
+import { AppDetailPage } from './features/console/AppDetailPage';
+import { AppsPage } from './features/console/AppsPage';
+import { BillingPage } from './features/console/BillingPage';
+import { ConsoleLayout } from './features/console/ConsoleLayout';
+import { DashboardPage } from './features/console/DashboardPage';
+import { DomainsPage } from './features/console/DomainsPage';
+import { JobsPage } from './features/console/JobsPage';
+import { ConsoleSettingsPage } from './features/console/SettingsPage';
+import { TeamPage } from './features/console/TeamPage';
 import { MarketplacePage } from './features/marketplace/MarketplacePage';
 import { RedeemPage } from './features/redeem/RedeemPage';
 import { ProvisionPage } from './features/sovereign/ProvisionPage';
@@ -104,6 +113,69 @@ const bssSettingsRoute = createRoute({
   component: SettingsPage,
 });
 
+export interface ConsoleSearch {
+  /** The deployment the Apps and Jobs pages show; the most recent one without it. */
+  deployment?: string;
+}
+
+/** The Sovereign console; the layout shows a role message to anyone but sovereign-admins and superadmins. */
+const consoleRoute = createRoute({
+  getParentRoute: () => authenticatedRoute,
+  path: 'console',
+  validateSearch: (search: Record<string, unknown>): ConsoleSearch => ({
+    deployment: optionalString(search.deployment),
+  }),
+  component: ConsoleLayout,
+});
+
+const consoleIndexRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: '/',
+  component: DashboardPage,
+});
+
+const consoleAppsRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: 'apps',
+  component: AppsPage,
+});
+
+const consoleAppRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: 'apps/$id',
+  component: AppDetailPage,
+});
+
+const consoleJobsRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: 'jobs',
+  component: JobsPage,
+});
+
+const consoleDomainsRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: 'domains',
+  component: DomainsPage,
+});
+
+const consoleBillingRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: 'billing',
+  component: BillingPage,
+});
+
+const consoleTeamRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: 'team',
+  component: TeamPage,
+});
+
+const consoleSettingsRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: 'settings',
+  component: ConsoleSettingsPage,
+});
+
 export interface MarketplaceSearch {
   /** The organisation to show, when the user has more than one. */
   org?: string;
@@ -160,6 +232,16 @@ export const routeTree = rootRoute.addChildren([
       bssSettingsRoute,
     ]),
     marketplaceRoute,
+    consoleRoute.addChildren([
+      consoleIndexRoute,
+      consoleAppsRoute,
+      consoleAppRoute,
+      consoleJobsRoute,
+      consoleDomainsRoute,
+      consoleBillingRoute,
+      consoleTeamRoute,
+      consoleSettingsRoute,
+    ]),
   ]),
   redeemRoute,
   loginRoute,

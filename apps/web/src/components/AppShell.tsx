@@ -4,6 +4,7 @@ import { UserMenu } from './UserMenu';
 
 const navItems = [
   { to: '/sovereign/', label: 'Sovereign' },
+  { to: '/console/', label: 'Console' },
   { to: '/bss/', label: 'BSS' },
   { to: '/marketplace/', label: 'Marketplace' },
 ] as const;

@@ -1,0 +1,90 @@
+import { useState } from 'react';
+import { PageHeader } from '../../components/PageHeader';
+import { QueryState } from '../../components/QueryState';
+import { JobRow } from './JobRow';
+import { chooseDeployment, toKitApp } from './model';
+import { useDeployments, useKitComponents } from './queries';
+import { DeploymentNote, NoDeployments, useChosenDeploymentId } from './shared';
+import { useKitLog } from './useKitLog';
+
+/** One job per bootstrap-kit component; a row opens that component's log in place. */
+export function JobsPage() {
+  const deployments = useDeployments();
+  const wanted = useChosenDeploymentId();
+  return (
+    <section className="console-page">
+      <PageHeader eyebrow="Sovereign console" title="Jobs">
+        <p>The bootstrap-kit install jobs of a Sovereign. Open a job to read its log.</p>
+      </PageHeader>
+      <QueryState query={deployments} what="the deployments">
+        {(list) => {
+          const { deployment, missing } = chooseDeployment(list, wanted);
+          if (!deployment) return <NoDeployments />;
+          return (
+            <>
+              <DeploymentNote
+                deployment={deployment}
+                deployments={list}
+                missing={missing}
+                to="/console/jobs"
+              />
+              <JobList deploymentId={deployment.id} status={deployment.status} />
+            </>
+          );
+        }}
+      </QueryState>
+    </section>
+  );
+}
+
+export function JobList({
+  deploymentId,
+  status,
+  only,
+}: {
+  deploymentId: string;
+  status: Parameters<typeof useKitLog>[1];
+  /** Show just this component's job (the app detail's Jobs section). */
+  only?: string;
+}) {
+  const kit = useKitComponents(deploymentId);
+  const { log, ended } = useKitLog(deploymentId, status);
+  const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
+  const toggle = (id: string) =>
+    setOpen((current) => {
+      const next = new Set(current);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  return (
+    <QueryState query={kit} what="the bootstrap-kit jobs">
+      {(components) => {
+        const apps = components.filter((c) => !only || c.id === only).map(toKitApp);
+        if (apps.length === 0) {
+          return (
+            <p className="muted" data-testid="jobs-empty">
+              {only
+                ? 'This component has no bootstrap-kit job in this deployment.'
+                : 'No bootstrap-kit jobs yet: they start once the cluster is up.'}
+            </p>
+          );
+        }
+        return (
+          <ul className="console-jobs" data-testid="jobs-list">
+            {apps.map((app) => (
+              <JobRow
+                key={app.id}
+                app={app}
+                log={log}
+                expanded={open.has(app.id)}
+                onToggle={() => toggle(app.id)}
+                waiting={!ended && log.lastSeq < 0}
+              />
+            ))}
+          </ul>
+        );
+      }}
+    </QueryState>
+  );
+}

@@ -1,0 +1,29 @@
+import { allocationListSchema, componentListSchema, deploymentListSchema } from '@catalyst/contracts';
+import { request } from '../../lib/http';
+
+export { ApiError, isApiError } from '../../lib/http';
+
+const API = '/api/v1';
+
+/** Every deployment (provisioning run) of this Catalyst: GET /api/v1/deployments. */
+export async function listDeployments(signal?: AbortSignal) {
+  return (await request(`${API}/deployments`, { schema: deploymentListSchema, signal })).deployments;
+}
+
+/** The bootstrap kit of one deployment as the watch last saw it: GET /api/v1/deployments/:id/components. */
+export async function listKitComponents(id: string, signal?: AbortSignal) {
+  return (
+    await request(`${API}/deployments/${encodeURIComponent(id)}/components`, {
+      schema: componentListSchema,
+      signal,
+    })
+  ).components;
+}
+
+/** Pool-domain allocations (reserved and active names): GET /api/v1/pool/allocations. */
+export async function listAllocations(signal?: AbortSignal) {
+  return (await request(`${API}/pool/allocations`, { schema: allocationListSchema, signal })).allocations;
+}
+
+/** The deployment's stored and live events (SSE). */
+export const deploymentLogsUrl = (id: string) => `${API}/deployments/${encodeURIComponent(id)}/logs`;

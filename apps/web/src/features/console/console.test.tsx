@@ -1,0 +1,223 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { json, stubApi, testUser } from '../../test/api';
+import { renderApp } from '../../test/renderApp';
+import { applyKitEvent, emptyKitLog, jobLog, mentions } from './model';
+
+const ID = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
+const now = '2026-01-01T10:00:00.000Z';
+const admin = { ...testUser, roles: ['sovereign-admin' as const] };
+
+class FakeEventSource {
+  static instances: FakeEventSource[] = [];
+  listeners = new Map<string, ((event: MessageEvent<string>) => void)[]>();
+  closed = false;
+  onopen: (() => void) | null = null;
+  onerror: (() => void) | null = null;
+  constructor(readonly url: string) {
+    FakeEventSource.instances.push(this);
+  }
+  addEventListener(type: string, listener: (event: MessageEvent<string>) => void) {
+    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
+  }
+  close() {
+    this.closed = true;
+  }
+  emit(type: string, data: Record<string, unknown>) {
+    for (const listener of this.listeners.get(type) ?? []) {
+      listener(new MessageEvent(type, { data: JSON.stringify(data) }));
+    }
+  }
+}
+
+const deployment = {
+  id: ID,
+  fqdn: 'acme.pool.example',
+  status: 'running',
+  orgName: 'Acme',
+  domainMode: 'pool',
+  phases: [{ name: 'preflight', status: 'succeeded', startedAt: now, finishedAt: now }],
+  components: [{ id: 'cilium', state: 'installed' }],
+  hasCloudResources: true,
+  createdAt: now,
+  updatedAt: now,
+};
+
+const kit = {
+  components: [
+    { id: 'cilium', state: 'installed', updatedAt: now },
+    { id: 'gitea', state: 'installing', message: 'Reconciliation in progress', updatedAt: now },
+  ],
+};
+
+function stubConsole(extra: Parameters<typeof stubApi>[0] = {}) {
+  return stubApi({
+    'GET /auth/me': () => json(200, { user: admin }),
+    'GET /api/v1/deployments': () => json(200, { deployments: [deployment] }),
+    [`GET /api/v1/deployments/${ID}/components`]: () => json(200, kit),
+    ...extra,
+  });
+}
+
+beforeEach(() => {
+  FakeEventSource.instances = [];
+  vi.stubGlobal('EventSource', FakeEventSource);
+});
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+describe('Sovereign console', () => {
+  it('has a 224 px sidebar with the seven sections, and lists the deployments', async () => {
+    stubConsole();
+    renderApp('/console/');
+    const sidebar = await screen.findByTestId('admin-sidebar');
+    expect(sidebar.tagName).toBe('ASIDE');
+    expect(sidebar.style.width).toBe('224px');
+    expect(sidebar.className).toContain('w-56');
+    const links = within(sidebar).getAllByRole('link');
+    expect(links.map((l) => [l.textContent, l.getAttribute('href')])).toEqual([
+      ['Dashboard', '/console/'],
+      ['Apps', '/console/apps'],
+      ['Jobs', '/console/jobs'],
+      ['Domains', '/console/domains'],
+      ['Billing', '/console/billing'],
+      ['Team', '/console/team'],
+      ['Settings', '/console/settings'],
+    ]);
+    expect((await screen.findByTestId(`deployment-status-${ID}`)).textContent).toBe('running');
+    expect(screen.getByTestId(`deployment-link-${ID}`).getAttribute('href')).toBe(
+      `/sovereign/provision/${ID}`,
+    );
+    expect(screen.getByTestId('console-new-sovereign').getAttribute('href')).toBe('/sovereign/');
+  });
+
+  it('tells other users they need the sovereign-admin role', async () => {
+    stubApi({ 'GET /auth/me': () => json(200, { user: testUser }) });
+    renderApp('/console/apps');
+    expect((await screen.findByTestId('console-forbidden')).textContent).toContain('sovereign-admin');
+    expect(screen.queryByTestId('admin-sidebar')).toBeNull();
+  });
+
+  it('expands a job row in place to its log, without navigating', async () => {
+    stubConsole();
+    const { router } = renderApp('/console/jobs');
+    const row = await screen.findByTestId('job-row-gitea');
+    expect(row.tagName).toBe('BUTTON');
+    expect(row.getAttribute('aria-expanded')).toBe('false');
+    const source = FakeEventSource.instances[0];
+    expect(source?.url).toBe(`/api/v1/deployments/${ID}/logs`);
+    source?.emit('log', {
+      seq: 1,
+      time: now,
+      phase: 'bootstrap-kit',
+      stream: 'stdout',
+      line: 'Watching 2 bootstrap-kit HelmReleases: cilium, gitea',
+    });
+    source?.emit('component', {
+      seq: 2,
+      time: now,
+      component: 'gitea',
+      state: 'installing',
+      message: 'chart pulled',
+    });
+    source?.emit('component', { seq: 3, time: now, component: 'cilium', state: 'installed' });
+    source?.emit('log', {
+      seq: 4,
+      time: now,
+      phase: 'tofu-apply',
+      stream: 'stdout',
+      line: 'gitea elsewhere',
+    });
+
+    fireEvent.click(row);
+    const expansion = await screen.findByTestId('job-expansion-gitea');
+    expect(row.getAttribute('aria-expanded')).toBe('true');
+    expect(expansion.textContent).toContain('installing: chart pulled');
+    expect(expansion.textContent).toContain('Watching 2 bootstrap-kit HelmReleases');
+    expect(expansion.textContent).not.toContain('gitea elsewhere');
+    expect(screen.queryByTestId('job-expansion-cilium')).toBeNull();
+    expect(router.state.location.pathname).toBe('/console/jobs');
+
+    fireEvent.click(row);
+    await waitFor(() => expect(screen.queryByTestId('job-expansion-gitea')).toBeNull());
+    expect(router.state.location.pathname).toBe('/console/jobs');
+  });
+
+  it('shows an app as sections with headings, not a tab strip', async () => {
+    stubConsole();
+    renderApp(`/console/apps/gitea?deployment=${ID}`);
+    await screen.findByTestId('app-detail');
+    const headings = screen.getAllByRole('heading', { level: 2 }).map((h) => h.textContent);
+    expect(headings).toEqual([
+      'About',
+      'Connection',
+      'Bundled dependencies',
+      'Tenant',
+      'Configuration',
+      'Jobs',
+    ]);
+    expect(screen.queryByRole('tablist')).toBeNull();
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Gitea');
+    expect(screen.getByTestId('app-status').textContent).toBe('installing');
+    expect(await screen.findByTestId('job-row-gitea')).toBeTruthy();
+    expect(screen.queryByTestId('job-row-cilium')).toBeNull();
+  });
+
+  it('shows the apps grid of the most recent deployment', async () => {
+    stubConsole();
+    renderApp('/console/apps');
+    const card = await screen.findByTestId('app-card-gitea');
+    expect(card.getAttribute('href')).toBe(`/console/apps/gitea?deployment=${ID}`);
+    expect(screen.getByTestId('app-card-cilium').textContent).toContain('Cilium');
+  });
+
+  it('lists domain allocations, team, billing counts and settings', async () => {
+    stubConsole({
+      'GET /api/v1/pool/allocations': () =>
+        json(200, {
+          allocations: [{ fqdn: 'acme.pool.example', mode: 'pool', state: 'active', createdAt: now }],
+        }),
+    });
+    const { router } = renderApp('/console/domains');
+    expect((await screen.findByTestId('domain-row-acme.pool.example')).textContent).toContain('active');
+    await router.navigate({ to: '/console/team' });
+    expect((await screen.findByTestId('team-me')).textContent).toContain('sovereign-admin');
+    expect(screen.getByTestId('team-unavailable')).toBeTruthy();
+  });
+});
+
+describe('job log model', () => {
+  it('matches whole component names only', () => {
+    expect(mentions('Flux reconciles bp-flux again', 'flux')).toBe(true);
+    expect(mentions('bp-flux-operator ready', 'flux')).toBe(false);
+    expect(mentions('cilium, gitea', 'gitea')).toBe(true);
+  });
+
+  it('keeps component events and kit lines once, in order', () => {
+    let state = emptyKitLog();
+    state = applyKitEvent(state, {
+      type: 'component',
+      seq: 2,
+      time: now,
+      component: 'gitea',
+      state: 'failed',
+    });
+    state = applyKitEvent(state, {
+      type: 'component',
+      seq: 2,
+      time: now,
+      component: 'gitea',
+      state: 'failed',
+    });
+    state = applyKitEvent(state, {
+      type: 'log',
+      seq: 3,
+      time: now,
+      phase: 'bootstrap-kit',
+      stream: 'stderr',
+      line: 'Retry of gitea requested',
+    });
+    expect(jobLog(state, 'gitea').map((l) => l.text)).toEqual(['failed', 'Retry of gitea requested']);
+  });
+});

@@ -1,0 +1,34 @@
+import { useQuery } from '@tanstack/react-query';
+import * as api from './api';
+
+export const consoleKeys = {
+  all: ['console'] as const,
+  deployments: () => [...consoleKeys.all, 'deployments'] as const,
+  kit: (id: string) => [...consoleKeys.all, 'kit', id] as const,
+  allocations: () => [...consoleKeys.all, 'allocations'] as const,
+};
+
+export function useDeployments() {
+  return useQuery({
+    queryKey: consoleKeys.deployments(),
+    queryFn: ({ signal }) => api.listDeployments(signal),
+    staleTime: 0,
+  });
+}
+
+export function useKitComponents(id: string | undefined) {
+  return useQuery({
+    queryKey: consoleKeys.kit(id ?? ''),
+    queryFn: ({ signal }) => api.listKitComponents(id ?? '', signal),
+    enabled: !!id,
+    staleTime: 0,
+  });
+}
+
+export function useAllocations() {
+  return useQuery({
+    queryKey: consoleKeys.allocations(),
+    queryFn: ({ signal }) => api.listAllocations(signal),
+    staleTime: 0,
+  });
+}

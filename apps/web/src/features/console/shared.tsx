@@ -1,0 +1,90 @@
+import type { Deployment } from '@catalyst/contracts';
+import { Link, useSearch } from '@tanstack/react-router';
+import { useState } from 'react';
+import type { KitApp } from './model';
+
+/** `?deployment=<id>` of the console's pages. */
+export function useChosenDeploymentId(): string | undefined {
+  const search = useSearch({ strict: false }) as { deployment?: string };
+  return search.deployment;
+}
+
+export function StatusBadge({ status, testId }: { status: string; testId?: string }) {
+  return (
+    <span className={`console-badge console-badge--${status}`} data-testid={testId}>
+      {status}
+    </span>
+  );
+}
+
+/** The brand mark on its surface; a letter-mark without a logo or when it fails to load. */
+export function AppLogo({ app }: { app: KitApp }) {
+  const [failed, setFailed] = useState(false);
+  return (
+    <span
+      className="console-logo"
+      style={{ background: app.logoSurface.background, color: app.logoSurface.text }}
+      aria-hidden="true"
+    >
+      {app.logo && !failed ? (
+        <img src={app.logo} alt="" loading="lazy" onError={() => setFailed(true)} />
+      ) : (
+        <span className="console-logo__letter">{app.name.charAt(0).toUpperCase()}</span>
+      )}
+    </span>
+  );
+}
+
+/** Which deployment the page shows, with a way to switch when there are several. */
+export function DeploymentNote({
+  deployment,
+  deployments,
+  missing,
+  to,
+}: {
+  deployment: Deployment;
+  deployments: Deployment[];
+  missing: boolean;
+  to: '/console/apps' | '/console/jobs';
+}) {
+  const others = deployments.filter((d) => d.id !== deployment.id);
+  return (
+    <div className="console-deployment-note" data-testid="console-deployment">
+      {missing && (
+        <p className="alert alert--info" role="status">
+          The deployment in the address is not known; showing the most recent one.
+        </p>
+      )}
+      <p>
+        Sovereign <strong>{deployment.fqdn}</strong> <StatusBadge status={deployment.status} />{' '}
+        <Link to="/sovereign/provision/$id" params={{ id: deployment.id }}>
+          Provisioning run
+        </Link>
+      </p>
+      {others.length > 0 && (
+        <p className="muted console-small">
+          Other deployments:{' '}
+          {others.map((d, index) => (
+            <span key={d.id}>
+              {index > 0 && ', '}
+              <Link to={to} search={{ deployment: d.id }}>
+                {d.fqdn}
+              </Link>
+            </span>
+          ))}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function NoDeployments() {
+  return (
+    <div className="card" data-testid="console-no-deployments">
+      <p>No Sovereign has been provisioned yet.</p>
+      <Link to="/sovereign/" className="button">
+        New Sovereign
+      </Link>
+    </div>
+  );
+}
