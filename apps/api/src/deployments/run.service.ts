@@ -512,14 +512,23 @@ export class RunService {
     error?: string,
   ): Promise<void> {
     await removeSecretsFrom(ctx.workdir).catch(() => undefined);
-    await this.repo.update(ctx.row.id, {
-      status,
-      error: error ?? null,
-      sealedHetznerToken: null,
-      cancelRequestedAt: null,
-      ...(status === 'ready' || status === 'wiped' ? { sealedRegistrarCredentials: null } : {}),
+    // One transaction: a stream reader that sees the terminal status must also see the final event
+    // (it ends the stream once it has caught up with a stopped run).
+    await this.repo.db.transaction(async (tx) => {
+      await this.repo.update(
+        ctx.row.id,
+        {
+          status,
+          error: error ?? null,
+          sealedHetznerToken: null,
+          cancelRequestedAt: null,
+          ...(status === 'ready' || status === 'wiped' ? { sealedRegistrarCredentials: null } : {}),
+        },
+        tx,
+      );
+      const event = { type: 'deployment' as const, status, ...(error ? { error } : {}) };
+      await this.repo.appendEvent(ctx.row.id, JSON.parse(ctx.redactor.redact(JSON.stringify(event))), tx);
     });
-    await ctx.emit({ type: 'deployment', status, ...(error ? { error } : {}) });
     this.logger.info({ deploymentId: ctx.row.id, fqdn: ctx.fqdn, status }, 'deployment run stopped');
   }
 
