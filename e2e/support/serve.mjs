@@ -1,10 +1,11 @@
 // Starts what the browser tests talk to: a real SMTP peer (with a small HTTP inbox for the tests)
 // and the built product on a fresh embedded PostgreSQL, exactly as `npm start` runs it.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { SMTPServer } from 'smtp-server';
 import { E2E_PORTS } from './ports.mjs';
 
@@ -35,6 +36,22 @@ const inbox = createServer((req, res) => {
 await new Promise((resolve) => inbox.listen(E2E_PORTS.inbox, '127.0.0.1', resolve));
 
 const dataDir = mkdtempSync(join(tmpdir(), 'catalyst-e2e-'));
+
+// A `tofu` for the product: the api's test fixture behind a wrapper (as apps/api/test/helpers/tofu-bin.ts
+// does), because the api passes tofu only the variables it chooses, so the fixture's knobs travel in the wrapper.
+const tofuDir = join(dataDir, 'tofu-bin');
+mkdirSync(tofuDir);
+const tofuFixture = fileURLToPath(new URL('../../apps/api/test/fixtures/tofu/tofu.mjs', import.meta.url));
+const tofuControl = join(tofuDir, 'control.json');
+writeFileSync(tofuControl, JSON.stringify({ resourceDelayMs: 50 }));
+const tofuBin = join(tofuDir, 'tofu');
+writeFileSync(
+  tofuBin,
+  `#!/bin/sh\nCATALYST_TOFU_FIXTURE_CONTROL='${tofuControl}' exec '${process.execPath}' '${tofuFixture}' "$@"\n`,
+);
+chmodSync(tofuBin, 0o755);
+const tofuWorkdir = join(dataDir, 'tofu-work');
+mkdirSync(tofuWorkdir);
 const product = spawn(process.execPath, ['apps/api/dist/main.js'], {
   stdio: 'inherit',
   env: {
@@ -45,6 +62,8 @@ const product = spawn(process.execPath, ['apps/api/dist/main.js'], {
     SMTP_URL: `smtp://127.0.0.1:${E2E_PORTS.smtp}`,
     CATALYST_ADMIN_EMAILS: 'admin@e2e.test',
     LOG_LEVEL: 'warn',
+    CATALYST_TOFU_BIN: tofuBin,
+    CATALYST_TOFU_WORKDIR: tofuWorkdir,
   },
 });
 
