@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real servers the tests run against, from Debian/Ubuntu packages, when missing:
-# Chromium (Playwright), nats-server (events), PowerDNS with the sqlite backend, dig, sqlite3.
+# Chromium (Playwright), nats-server (events), PowerDNS with the sqlite backend, dig, sqlite3, and
+# unzip (the chart tests unpack helm from an npm package: apps/api/test/helpers/helm.ts).
 set -euo pipefail
 
 missing=()
@@ -13,6 +14,7 @@ need pdns_server pdns-server
 need /usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql pdns-backend-sqlite3
 need dig dnsutils
 need sqlite3 sqlite3
+need unzip unzip
 need /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf fonts-dejavu-core
 
 if [[ ${#missing[@]} -eq 0 ]]; then

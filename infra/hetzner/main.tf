@@ -203,6 +203,8 @@ resource "hcloud_server" "control_plane" {
     k3s_version    = var.k3s_version
     cilium_version = var.cilium_version
     flux_version   = var.flux_version
+    # the bp-* charts (cloud-init installs bp-cilium from there; the kit's HelmRepository points there)
+    catalyst_charts_oci = var.catalyst_charts_oci
     # kubeconfig post-back
     catalyst_api_url        = var.catalyst_api_url
     kubeconfig_bearer_token = var.kubeconfig_bearer_token

@@ -237,6 +237,17 @@ variable "gitops_branch" {
   }
 }
 
+variable "catalyst_charts_oci" {
+  type        = string
+  description = "OCI registry path of the bootstrap kit's bp-* charts (oci://<registry>/<path>, no trailing slash), where .github/workflows/blueprint-release.yaml publishes them: cloud-init installs bp-cilium from it and the kit's HelmRepository catalyst-charts points at it (CATALYST_CHARTS_OCI)."
+  default     = "oci://ghcr.io/openova-io/charts"
+
+  validation {
+    condition     = can(regex("^oci://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)+$", var.catalyst_charts_oci))
+    error_message = "catalyst_charts_oci must be an oci:// registry path without a trailing slash, such as oci://ghcr.io/openova-io/charts."
+  }
+}
+
 # ---------------------------------------------------------------------------------------------
 # Platform versions: platformVersions in libs/contracts/src/catalog.ts, never literals here
 # ---------------------------------------------------------------------------------------------
