@@ -28,9 +28,30 @@ const smtp = new SMTPServer({
 });
 await new Promise((resolve) => smtp.listen(E2E_PORTS.smtp, '127.0.0.1', resolve));
 
+// The tests' side door: read mails, set the tofu fixture's knobs, restart the product.
 const inbox = createServer((req, res) => {
-  const to = new URL(req.url ?? '/', 'http://x').searchParams.get('to');
+  const url = new URL(req.url ?? '/', 'http://x');
   res.setHeader('content-type', 'application/json');
+  if (req.method === 'POST' && url.pathname === '/tofu-control') {
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', () => {
+      writeFileSync(tofuControl, Buffer.concat(chunks).toString('utf8') || '{}');
+      res.end('{}');
+    });
+    return;
+  }
+  if (req.method === 'POST' && url.pathname === '/restart') {
+    void restartProduct().then(
+      () => res.end('{}'),
+      (error) => {
+        res.statusCode = 500;
+        res.end(JSON.stringify({ error: String(error) }));
+      },
+    );
+    return;
+  }
+  const to = url.searchParams.get('to');
   res.end(JSON.stringify(mails.filter((m) => !to || m.to.includes(to))));
 });
 await new Promise((resolve) => inbox.listen(E2E_PORTS.inbox, '127.0.0.1', resolve));
@@ -52,20 +73,48 @@ writeFileSync(
 chmodSync(tofuBin, 0o755);
 const tofuWorkdir = join(dataDir, 'tofu-work');
 mkdirSync(tofuWorkdir);
-const product = spawn(process.execPath, ['apps/api/dist/main.js'], {
-  stdio: 'inherit',
-  env: {
-    ...process.env,
-    PORT: String(E2E_PORTS.app),
-    PUBLIC_URL: `http://127.0.0.1:${E2E_PORTS.app}`,
-    CATALYST_DATA_DIR: dataDir,
-    SMTP_URL: `smtp://127.0.0.1:${E2E_PORTS.smtp}`,
-    CATALYST_ADMIN_EMAILS: 'admin@e2e.test',
-    LOG_LEVEL: 'warn',
-    CATALYST_TOFU_BIN: tofuBin,
-    CATALYST_TOFU_WORKDIR: tofuWorkdir,
-  },
-});
+const productEnv = {
+  ...process.env,
+  PORT: String(E2E_PORTS.app),
+  PUBLIC_URL: `http://127.0.0.1:${E2E_PORTS.app}`,
+  CATALYST_DATA_DIR: dataDir,
+  SMTP_URL: `smtp://127.0.0.1:${E2E_PORTS.smtp}`,
+  CATALYST_ADMIN_EMAILS: 'admin@e2e.test',
+  LOG_LEVEL: 'warn',
+  CATALYST_TOFU_BIN: tofuBin,
+  CATALYST_TOFU_WORKDIR: tofuWorkdir,
+  // Short leases, so a restarted api takes over runs quickly.
+  CATALYST_RUN_LEASE_TTL: '3s',
+};
+
+let product;
+let restarting = false;
+function startProduct() {
+  product = spawn(process.execPath, ['apps/api/dist/main.js'], { stdio: 'inherit', env: productEnv });
+  product.once('exit', (code) => {
+    if (!restarting) void stop(code ?? 1);
+  });
+}
+
+/** Stops the product (SIGTERM, as an orchestrator would) and starts it again on the same data. */
+async function restartProduct() {
+  restarting = true;
+  const exited = new Promise((resolve) => product.once('exit', resolve));
+  product.kill('SIGTERM');
+  await exited;
+  startProduct();
+  restarting = false;
+  for (let i = 0; i < 300; i++) {
+    const ready = await fetch(`http://127.0.0.1:${E2E_PORTS.app}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ready) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the product did not come back');
+}
+startProduct();
 
 let stopping = false;
 async function stop(code) {
@@ -81,6 +130,5 @@ async function stop(code) {
   rmSync(dataDir, { recursive: true, force: true });
   process.exit(code);
 }
-product.once('exit', (code) => void stop(code ?? 1));
 process.once('SIGTERM', () => void stop(0));
 process.once('SIGINT', () => void stop(0));
