@@ -34,3 +34,7 @@ export const sessionResponseSchema = z.object({ user: userSchema });
 export type SessionResponse = z.infer<typeof sessionResponseSchema>;
 
 export const pinRequestedSchema = z.object({ message: z.string() });
+
+export const teamMemberSchema = userSchema.extend({ lastSignInAt: z.iso.datetime().nullable() });
+export type TeamMember = z.infer<typeof teamMemberSchema>;
+export const teamListSchema = z.object({ users: z.array(teamMemberSchema) });

@@ -11,13 +11,14 @@ import { AuthService } from './auth.service.js';
 import { PinsRepository } from './pins.repository.js';
 import { SessionTokens } from './session-tokens.js';
 import { SessionsRepository } from './sessions.repository.js';
+import { TeamController } from './team.controller.js';
 import { UsersRepository } from './users.repository.js';
 
 const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 
 @Module({
   imports: [MailModule, RateLimitModule],
-  controllers: [AuthController],
+  controllers: [AuthController, TeamController],
   providers: [
     AuthService,
     PinsRepository,

@@ -94,4 +94,23 @@ describe('role guard', () => {
       expect(statuses).toEqual(expected);
     });
   }
+
+  it('lists the team (every user and their roles) for sovereign admins only', async () => {
+    const asMember = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/users',
+      headers: { cookie: cookies['member@example.com'] as string },
+    });
+    expect(asMember.statusCode).toBe(403);
+    const asAdmin = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/users',
+      headers: { cookie: cookies['sovadmin@example.com'] as string },
+    });
+    expect(asAdmin.statusCode).toBe(200);
+    const team = asAdmin.json().users as { email: string; roles: string[]; lastSignInAt: string | null }[];
+    expect(team.map((u) => u.email).sort()).toEqual(Object.keys(users).sort());
+    expect(team.find((u) => u.email === 'orgadmin@example.com')?.roles).toEqual(['member', 'org-admin']);
+    expect(team.every((u) => u.lastSignInAt)).toBe(true);
+  });
 });

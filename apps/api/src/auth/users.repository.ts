@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { eq, sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { DATABASE, type Database, type Executor } from '../database/database.js';
 import { users } from './auth.schema.js';
 
@@ -15,6 +15,10 @@ export class UsersRepository {
       .from(users)
       .where(eq(users.id, id))
       .then((rows) => rows[0]);
+  }
+
+  list(): Promise<UserRow[]> {
+    return this.database.db.select().from(users).orderBy(asc(users.createdAt));
   }
 
   /** Finds or creates the user for a signed-in e-mail, adding `extraRoles`, and stamps the sign-in. */

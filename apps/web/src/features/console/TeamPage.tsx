@@ -1,15 +1,21 @@
 import { PageHeader } from '../../components/PageHeader';
 import { formatDate } from '../../lib/dates';
 import { useMe } from '../auth/queries';
+import { useTeam } from './queries';
 
-/** Who is signed in and with which roles; the api has no users endpoint for a team list yet. */
+/** Everyone who has signed in to this Sovereign and their roles. Roles come from CATALYST_ADMIN_EMAILS and sign-in. */
 export function TeamPage() {
   const me = useMe();
-  const user = me.data;
+  const team = useTeam();
   return (
     <section className="console-page">
       <PageHeader eyebrow="Sovereign console" title="Team" />
-      {user && (
+      {team.isError && (
+        <p className="alert alert--error" role="alert">
+          The team could not be loaded.
+        </p>
+      )}
+      {team.data && (
         <div className="table-wrap card">
           <table className="table" aria-label="Team" data-testid="team-table">
             <thead>
@@ -17,24 +23,27 @@ export function TeamPage() {
                 <th scope="col">User</th>
                 <th scope="col">Roles</th>
                 <th scope="col">Since</th>
+                <th scope="col">Last sign-in</th>
               </tr>
             </thead>
             <tbody>
-              <tr data-testid="team-me">
-                <th scope="row">
-                  {user.email} <span className="muted">(you)</span>
-                </th>
-                <td>{user.roles.join(', ') || '—'}</td>
-                <td>{formatDate(user.createdAt)}</td>
-              </tr>
+              {team.data.map((user) => (
+                <tr
+                  key={user.id}
+                  data-testid={user.id === me.data?.id ? 'team-me' : `team-row-${user.email}`}
+                >
+                  <th scope="row">
+                    {user.email} {user.id === me.data?.id && <span className="muted">(you)</span>}
+                  </th>
+                  <td>{user.roles.join(', ') || '—'}</td>
+                  <td>{formatDate(user.createdAt)}</td>
+                  <td>{user.lastSignInAt ? formatDate(user.lastSignInAt) : '—'}</td>
+                </tr>
+              ))}
             </tbody>
           </table>
         </div>
       )}
-      <p className="alert alert--info" data-testid="team-unavailable">
-        Team management is not available yet: the api has no endpoint to list users or change their roles, so
-        only your own account is shown.
-      </p>
     </section>
   );
 }

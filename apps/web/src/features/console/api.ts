@@ -1,4 +1,9 @@
-import { allocationListSchema, componentListSchema, deploymentListSchema } from '@catalyst/contracts';
+import {
+  allocationListSchema,
+  componentListSchema,
+  deploymentListSchema,
+  teamListSchema,
+} from '@catalyst/contracts';
 import { request } from '../../lib/http';
 
 export { ApiError, isApiError } from '../../lib/http';
@@ -27,3 +32,8 @@ export async function listAllocations(signal?: AbortSignal) {
 
 /** The deployment's stored and live events (SSE). */
 export const deploymentLogsUrl = (id: string) => `${API}/deployments/${encodeURIComponent(id)}/logs`;
+
+/** Everyone who has signed in to this Sovereign, with their roles. */
+export async function listTeam(signal?: AbortSignal) {
+  return (await request(`${API}/users`, { schema: teamListSchema, signal })).users;
+}

@@ -178,12 +178,25 @@ describe('Sovereign console', () => {
         json(200, {
           allocations: [{ fqdn: 'acme.pool.example', mode: 'pool', state: 'active', createdAt: now }],
         }),
+      'GET /api/v1/users': () =>
+        json(200, {
+          users: [
+            { ...admin, lastSignInAt: now },
+            {
+              id: '7b0e8a2c-9d1f-4e5a-8b3c-2f6d4e1a9c07',
+              email: 'tenant@example.com',
+              roles: ['member'],
+              createdAt: now,
+              lastSignInAt: null,
+            },
+          ],
+        }),
     });
     const { router } = renderApp('/console/domains');
     expect((await screen.findByTestId('domain-row-acme.pool.example')).textContent).toContain('active');
     await router.navigate({ to: '/console/team' });
     expect((await screen.findByTestId('team-me')).textContent).toContain('sovereign-admin');
-    expect(screen.getByTestId('team-unavailable')).toBeTruthy();
+    expect(screen.getByTestId('team-row-tenant@example.com').textContent).toContain('member');
   });
 });
 

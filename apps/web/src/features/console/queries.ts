@@ -6,6 +6,7 @@ export const consoleKeys = {
   deployments: () => [...consoleKeys.all, 'deployments'] as const,
   kit: (id: string) => [...consoleKeys.all, 'kit', id] as const,
   allocations: () => [...consoleKeys.all, 'allocations'] as const,
+  team: () => [...consoleKeys.all, 'team'] as const,
 };
 
 export function useDeployments() {
@@ -31,4 +32,8 @@ export function useAllocations() {
     queryFn: ({ signal }) => api.listAllocations(signal),
     staleTime: 0,
   });
+}
+
+export function useTeam() {
+  return useQuery({ queryKey: consoleKeys.team(), queryFn: ({ signal }) => api.listTeam(signal) });
 }
