@@ -106,9 +106,9 @@ export class RunScheduler implements OnApplicationBootstrap, OnApplicationShutdo
     const done = (async () => {
       const row = await this.repo.get(id);
       if (!row) return;
-      const resumed = row.status === 'running' || row.status === 'wiping';
       if (row.kind === 'wipe') await this.runs.wipe(id, controller.signal);
-      else await this.runs.provision(id, controller.signal, resumed && row.status === 'running');
+      // A run found `running` was started by an owner that is gone: this is a resume.
+      else await this.runs.provision(id, controller.signal, row.status === 'running');
     })()
       .catch((err) => this.logger.error({ err, deploymentId: id }, 'deployment run crashed'))
       .finally(async () => {

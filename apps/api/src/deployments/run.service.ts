@@ -50,11 +50,13 @@ interface RunContext {
 
 /** State-encryption config for tofu, given through TF_ENCRYPTION so the passphrase never sits in a file. */
 function encryptionConfig(passphrase: string): string {
+  // `${…}` below is OpenTofu's reference syntax inside the config, not a JavaScript template.
+  const ref = (path: string) => `\${${path}}`;
   return JSON.stringify({
     key_provider: { pbkdf2: { main: { passphrase } } },
-    method: { aes_gcm: { main: { keys: '${key_provider.pbkdf2.main}' } } },
-    state: { method: '${method.aes_gcm.main}', enforced: true },
-    plan: { method: '${method.aes_gcm.main}', enforced: true },
+    method: { aes_gcm: { main: { keys: ref('key_provider.pbkdf2.main') } } },
+    state: { method: ref('method.aes_gcm.main'), enforced: true },
+    plan: { method: ref('method.aes_gcm.main'), enforced: true },
   });
 }
 
