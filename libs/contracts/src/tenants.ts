@@ -70,6 +70,8 @@ export const bssSettingsSchema = z.object({
   marketplaceUrl: z.string(),
   tenantPoolDomains: z.array(z.string()),
   sovereignPoolDomains: z.array(z.string()),
+  /** Catalyst's authoritative nameservers: where a customer delegates their own domain. */
+  nameservers: z.array(z.string()).default([]),
   mailMode: z.enum(['smtp', 'dev-outbox']),
   eventsMode: z.enum(['nats', 'in-process']),
   plans: z.array(z.object({ id: z.string(), name: z.string(), priceOmr: z.string() })),

@@ -67,6 +67,7 @@ export class BssController {
       marketplaceUrl: this.config.marketplaceUrl,
       tenantPoolDomains: this.config.domains.tenantPoolDomains,
       sovereignPoolDomains: this.config.domains.poolDomains,
+      nameservers: this.config.domains.nameservers,
       mailMode: this.mail.mode,
       eventsMode: this.config.natsUrl ? ('nats' as const) : ('in-process' as const),
       plans: plans.map((p) => ({ id: p.id, name: p.name, priceOmr: omr(p.priceBaisa) })),

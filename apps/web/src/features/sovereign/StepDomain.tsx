@@ -1,8 +1,15 @@
 import { isDomainName, isSubdomainLabel, type RegistrarId } from '@catalyst/contracts';
+import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useState } from 'react';
 import { isApiError } from './api';
 import { Field, StepTitle, useStepUpdate } from './fields';
-import { usePoolDomains, useRegistrars, useSubdomainCheck, useValidateRegistrar } from './queries';
+import {
+  nameserversQueryOptions,
+  usePoolDomains,
+  useRegistrars,
+  useSubdomainCheck,
+  useValidateRegistrar,
+} from './queries';
 import { type DomainModeDraft, type SubdomainCheck, type SubdomainCheckState, useWizard } from './store';
 import { useDebounced } from './useDebounced';
 import { fieldError, registrarCheckKey, resolvedFqdn } from './validation';
@@ -245,11 +252,9 @@ function CopyButton({ text, testId }: { text: string; testId: string }) {
   );
 }
 
-/** Catalyst's nameservers: the api serves them as ns1/ns2 under the first pool domain by default. */
+/** Catalyst's nameservers, as the api is configured. */
 function useNameservers(): string[] {
-  const pools = usePoolDomains();
-  const first = pools.data?.[0];
-  return first ? [`ns1.${first}`, `ns2.${first}`] : [];
+  return useQuery(nameserversQueryOptions).data ?? [];
 }
 
 function ByoManual() {

@@ -49,6 +49,11 @@ export async function sovereignPoolDomains(signal?: AbortSignal): Promise<string
   return (await request(`${API}/bss/settings`, { schema: bssSettingsSchema, signal })).sovereignPoolDomains;
 }
 
+/** Catalyst's nameservers, as the api is configured (CATALYST_NAMESERVERS). */
+export async function catalystNameservers(signal?: AbortSignal): Promise<string[]> {
+  return (await request(`${API}/bss/settings`, { schema: bssSettingsSchema, signal })).nameservers;
+}
+
 export function createDeployment(body: ProvisionRequest | Record<string, unknown>) {
   return request(`${API}/deployments`, { method: 'POST', body, schema: createDeploymentResponseSchema });
 }

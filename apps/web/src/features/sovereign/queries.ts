@@ -32,6 +32,22 @@ export const poolDomainsQueryOptions = queryOptions({
   retry: false,
 });
 
+/** Catalyst's nameservers, or an empty list when this user may not read the BSS settings. */
+export const nameserversQueryOptions = queryOptions({
+  queryKey: [...sovereignKeys.poolDomains(), 'nameservers'] as const,
+  queryFn: async ({ signal }): Promise<string[]> => {
+    try {
+      return await api.catalystNameservers(signal);
+    } catch (error) {
+      if (api.isApiError(error) && (error.status === 401 || error.status === 403 || error.status === 404))
+        return [];
+      throw error;
+    }
+  },
+  staleTime: 10 * 60_000,
+  retry: false,
+});
+
 export function useRegistrars() {
   return useQuery(registrarsQueryOptions);
 }
