@@ -1,34 +1,13 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { json, stubApi, testUser } from '../../test/api';
+import { FakeEventSource } from '../../test/fakeEventSource';
 import { renderApp } from '../../test/renderApp';
 import { applyKitEvent, emptyKitLog, jobLog, mentions } from './model';
 
 const ID = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
 const now = '2026-01-01T10:00:00.000Z';
 const admin = { ...testUser, roles: ['sovereign-admin' as const] };
-
-class FakeEventSource {
-  static instances: FakeEventSource[] = [];
-  listeners = new Map<string, ((event: MessageEvent<string>) => void)[]>();
-  closed = false;
-  onopen: (() => void) | null = null;
-  onerror: (() => void) | null = null;
-  constructor(readonly url: string) {
-    FakeEventSource.instances.push(this);
-  }
-  addEventListener(type: string, listener: (event: MessageEvent<string>) => void) {
-    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
-  }
-  close() {
-    this.closed = true;
-  }
-  emit(type: string, data: Record<string, unknown>) {
-    for (const listener of this.listeners.get(type) ?? []) {
-      listener(new MessageEvent(type, { data: JSON.stringify(data) }));
-    }
-  }
-}
 
 const deployment = {
   id: ID,

@@ -1,33 +1,11 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { json, stubApi, testUser, unauthenticated } from '../../test/api';
+import { FakeEventSource } from '../../test/fakeEventSource';
 import { renderApp } from '../../test/renderApp';
 
 const ID = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
 const now = '2026-01-01T10:00:00.000Z';
-
-/** A stand-in EventSource the test drives by hand. */
-class FakeEventSource {
-  static instances: FakeEventSource[] = [];
-  listeners = new Map<string, ((event: MessageEvent<string>) => void)[]>();
-  closed = false;
-  onopen: (() => void) | null = null;
-  onerror: (() => void) | null = null;
-  constructor(readonly url: string) {
-    FakeEventSource.instances.push(this);
-  }
-  addEventListener(type: string, listener: (event: MessageEvent<string>) => void) {
-    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
-  }
-  close() {
-    this.closed = true;
-  }
-  emit(type: string, data: Record<string, unknown>) {
-    for (const listener of this.listeners.get(type) ?? []) {
-      listener(new MessageEvent(type, { data: JSON.stringify(data) }));
-    }
-  }
-}
 
 function deployment(overrides: Record<string, unknown> = {}) {
   return {
