@@ -268,6 +268,20 @@ describe('redemption at checkout (the original seven, and more)', () => {
     });
   });
 
+  it('gives one of two customers racing for the same new organization name a clear slug_taken', async () => {
+    const [a, b] = [await newCustomer(), await newCustomer()];
+    const results = await Promise.all([
+      checkout(a.cookie, undefined, { orgName: 'Twin Peaks Ltd' }),
+      checkout(b.cookie, undefined, { orgName: 'Twin Peaks Ltd' }),
+    ]);
+    const statuses = results.map((r) => r.statusCode).sort();
+    // Either the second one derived another slug (twin-peaks-ltd-2) or it was told the name was just taken.
+    expect(statuses.every((s) => s === 200 || s === 422)).toBe(true);
+    expect(statuses).toContain(200);
+    for (const r of results.filter((r) => r.statusCode === 422))
+      expect(r.json().error.code).toBe('slug_taken');
+  });
+
   it('returns the first answer to a retried checkout with the same Idempotency-Key', async () => {
     await issue({ code: 'RETRYME', creditBaisa: 7_000 });
     const c = await newCustomer();

@@ -49,7 +49,7 @@ export class CheckoutService {
         { path: 'poolDomain', message: `Choose one of ${this.config.domains.tenantPoolDomains.join(', ')}` },
       ]);
     }
-    return this.billing.db.transaction(async (tx) => {
+    return this.transaction(async (tx) => {
       if (idempotencyKey) {
         await this.billing.lockIdempotencyKey(tx, user.userId, idempotencyKey);
         const earlier = await this.billing.orderByIdempotencyKey(tx, user.userId, idempotencyKey);
@@ -117,6 +117,21 @@ export class CheckoutService {
       await this.billing.setOrderResponse(tx, order.id, response);
       return response;
     });
+  }
+
+  /** Two customers choosing one new slug at once: the second gets the same answer as a taken slug. */
+  private async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    try {
+      return await this.billing.db.transaction(work);
+    } catch (error) {
+      const cause =
+        (error as { cause?: { code?: string; constraint?: string } }).cause ??
+        (error as { code?: string; constraint?: string });
+      if (cause?.code === '23505' && /organizations_(slug|fqdn)/.test(cause.constraint ?? '')) {
+        throw new AppError(422, 'slug_taken', 'That organization name was just taken; choose another');
+      }
+      throw error;
+    }
   }
 
   async wallet(userId: string): Promise<Wallet> {
