@@ -1,6 +1,7 @@
 import { type DynamicModule, Global, Module, type Type } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import type { Logger } from 'pino';
+import { AuditModule } from './audit/audit.repository.js';
 import { AuthModule } from './auth/auth.module.js';
 import { BillingModule } from './billing/billing.module.js';
 import { CatalogModule } from './catalog/catalog.module.js';
@@ -50,6 +51,7 @@ export class AppModule {
         CoreModule.register(runtime),
         EventEmitterModule.forRoot({ wildcard: false }),
         EventsModule,
+        AuditModule,
         MailModule,
         AuthModule,
         CatalogModule,

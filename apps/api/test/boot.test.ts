@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../src/database/embedded-postgres.js';
-import { eventually } from './helpers/nats-server.js';
+import { eventually } from './helpers/eventually.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const dataDirs: string[] = [];

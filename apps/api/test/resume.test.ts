@@ -9,8 +9,8 @@ import { KubeApiServerEmulator } from './fixtures/kube/kube-apiserver.emulator.j
 import { PDNS_TEST_API_KEY, PowerDnsServer } from './fixtures/powerdns/powerdns-server.js';
 import { writeTofuControl } from './fixtures/tofu/tofu-fixture.js';
 import { createTestDatabase } from './helpers/database.js';
+import { eventually } from './helpers/eventually.js';
 import { convergedKit, KIT_NAMESPACE } from './helpers/kit.js';
-import { eventually } from './helpers/nats-server.js';
 import { provisionRequest } from './helpers/provision-request.js';
 import { pinFrom, SmtpPeer } from './helpers/smtp-peer.js';
 import { SseClient, type SseEvent } from './helpers/sse-client.js';

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { DeploymentsModule } from '../deployments/deployments.module.js';
 import { MailModule } from '../mail/mail.module.js';
 import { RateLimitModule } from '../ratelimit/rate-limit.module.js';
 import { BssController } from '../tenants/bss.controller.js';
@@ -13,7 +12,7 @@ import { VouchersService } from './vouchers.service.js';
 
 /** Vouchers, checkout and wallets, and the tenant workspace they pay for (one module: one transaction spans both). */
 @Module({
-  imports: [MailModule, RateLimitModule, DeploymentsModule],
+  imports: [MailModule, RateLimitModule],
   controllers: [BillingController, TenantsController, BssController],
   providers: [BillingRepository, CheckoutService, VouchersService, TenantsRepository, TenantsService],
 })

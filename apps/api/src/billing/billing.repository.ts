@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, desc, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
 import { DATABASE, type Database, type Executor } from '../database/database.js';
 import { orders, voucherRedemptions, vouchers, walletEntries } from './billing.schema.js';
 
@@ -103,6 +103,17 @@ export class BillingRepository {
       .from(walletEntries)
       .where(eq(walletEntries.userId, userId));
     return Number(row?.total ?? 0);
+  }
+
+  /** Balances of many customers in one query (customers without entries are absent: 0). */
+  async balances(userIds: string[]): Promise<Map<string, number>> {
+    if (!userIds.length) return new Map();
+    const rows = await this.db
+      .select({ userId: walletEntries.userId, total: sql<string>`sum(${walletEntries.amountBaisa})::text` })
+      .from(walletEntries)
+      .where(inArray(walletEntries.userId, userIds))
+      .groupBy(walletEntries.userId);
+    return new Map(rows.map((r) => [r.userId, Number(r.total)]));
   }
 
   async addWalletEntry(tx: Executor, entry: typeof walletEntries.$inferInsert): Promise<void> {

@@ -1,11 +1,10 @@
 import { type IssueVoucher, omr, type RedeemPreview, type Voucher } from '@catalyst/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { AuditRepository } from '../audit/audit.repository.js';
 import type { Principal } from '../auth/roles.decorator.js';
-
 import { LOGGER } from '../common/tokens.js';
 import { CONFIG, type Config } from '../config/config.js';
-import { DeploymentsRepository } from '../deployments/deployments.repository.js';
 import { EventsService } from '../events/events.service.js';
 import { MailService } from '../mail/mail.service.js';
 import { voucherMail } from '../mail/mail.templates.js';
@@ -29,7 +28,7 @@ export class VouchersService {
     private readonly repo: BillingRepository,
     private readonly events: EventsService,
     private readonly mail: MailService,
-    private readonly audit: DeploymentsRepository,
+    private readonly audit: AuditRepository,
   ) {}
 
   redeemUrl(code: string): string {
@@ -55,7 +54,7 @@ export class VouchersService {
       });
       return result;
     });
-    await this.audit.audit({
+    await this.audit.record({
       actorId: user.userId,
       actorEmail: user.email,
       action: created ? 'voucher.issue' : 'voucher.update',
@@ -83,7 +82,7 @@ export class VouchersService {
 
   async revoke(code: string, user: Principal): Promise<void> {
     if (!(await this.repo.revoke(this.repo.db, code))) throw voucherNotFound();
-    await this.audit.audit({
+    await this.audit.record({
       actorId: user.userId,
       actorEmail: user.email,
       action: 'voucher.revoke',

@@ -1,4 +1,5 @@
 // Every table of the api, for the typed drizzle client and drizzle-kit.
+export * from '../audit/audit.schema.js';
 export * from '../auth/auth.schema.js';
 export * from '../billing/billing.schema.js';
 export * from '../deployments/deployments.schema.js';

@@ -3,7 +3,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, gt, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import { DATABASE, type Database, type Executor } from '../database/database.js';
 import {
-  auditLog,
   deploymentComponents,
   deploymentEvents,
   deploymentPhases,
@@ -231,10 +230,6 @@ export class DeploymentsRepository {
         target: [deploymentComponents.deploymentId, deploymentComponents.componentId],
         set: { state, message, updatedAt: sql`now()` },
       });
-  }
-
-  async audit(entry: typeof auditLog.$inferInsert): Promise<void> {
-    await this.db.insert(auditLog).values(entry);
   }
 
   async notifyControl(id: string): Promise<void> {

@@ -8,6 +8,7 @@ import {
   terminalStatuses,
 } from '@catalyst/contracts';
 import { Inject, Injectable } from '@nestjs/common';
+import { AuditRepository } from '../audit/audit.repository.js';
 import type { Principal } from '../auth/roles.decorator.js';
 import { AppError, NotFoundError, ValidationError } from '../common/app-error.js';
 import { deriveRunSecret, SECRET_KEYS, type SecretKeys } from '../crypto/keys.js';
@@ -40,6 +41,7 @@ export class DeploymentsService {
     private readonly registrars: RegistrarsService,
     private readonly sealer: Sealer,
     private readonly components: ComponentsService,
+    private readonly audit: AuditRepository,
   ) {}
 
   /**
@@ -311,7 +313,7 @@ export class DeploymentsService {
     if (!row) throw notFound();
     if (!row.sealedKubeconfig)
       throw new AppError(409, 'kubeconfig_not_ready', 'The cluster has not posted its kubeconfig yet');
-    await this.repo.audit({
+    await this.audit.record({
       actorId: user.userId,
       actorEmail: user.email,
       action: 'kubeconfig.download',

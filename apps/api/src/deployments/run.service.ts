@@ -1,10 +1,10 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import {
   type ComponentState,
   type DeploymentEventInput,
   expectedKitReleases,
   type PhaseName,
-  phaseNames,
 } from '@catalyst/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import { execa } from 'execa';
@@ -396,7 +396,7 @@ export class RunService {
           line: `Still waiting for the kubeconfig (${Math.round((lastNote - started) / 60_000)} min)`,
         });
       }
-      await sleep(1_000, ctx.signal);
+      await sleep(1_000, undefined, { signal: ctx.signal });
     }
     await ctx.emit({
       type: 'log',
@@ -529,7 +529,7 @@ export class RunService {
         tx,
       );
       const event = { type: 'deployment' as const, status, ...(error ? { error } : {}) };
-      await this.repo.appendEvent(ctx.row.id, JSON.parse(ctx.redactor.redact(JSON.stringify(event))), tx);
+      await this.repo.appendEvent(ctx.row.id, redactEvent(event, ctx.redactor), tx);
     });
     this.logger.info({ deploymentId: ctx.row.id, fqdn: ctx.fqdn, status }, 'deployment run stopped');
   }
@@ -551,23 +551,6 @@ export class RunService {
   }
 }
 
-export const PHASES = phaseNames;
-
 function redactEvent(event: DeploymentEventInput, redactor: Redactor): DeploymentEventInput {
   return JSON.parse(redactor.redact(JSON.stringify(event))) as DeploymentEventInput;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
 }

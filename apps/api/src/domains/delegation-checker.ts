@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { getServers } from 'node:dns';
+import { setTimeout as sleep } from 'node:timers/promises';
 import dnsPacket from 'dns-packet';
 
 export interface DelegationStatus {
@@ -64,7 +65,7 @@ export class DelegationChecker {
             `(the resolver sees ${status.found.length ? status.found.join(', ') : 'no NS records'})`,
         );
       }
-      await sleep(options.pollSeconds * 1000, options.signal);
+      await sleep(options.pollSeconds * 1000, undefined, { signal: options.signal });
     }
   }
 
@@ -119,18 +120,4 @@ function parseResolver(value: string): [string, number] {
   const parts = value.split(':');
   if (parts.length === 2) return [parts[0] as string, Number(parts[1])];
   return [value, 53];
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
 }

@@ -4,7 +4,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../test/helpers/database.js';
 import { recordEvents } from '../../test/helpers/events.js';
-import { eventually, NatsServer } from '../../test/helpers/nats-server.js';
+import { eventually } from '../../test/helpers/eventually.js';
+import { NatsServer } from '../../test/helpers/nats-server.js';
 import { startTestApp, type TestApp } from '../../test/helpers/test-app.js';
 
 const STREAM = 'CATALYST';

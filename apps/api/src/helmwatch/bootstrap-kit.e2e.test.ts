@@ -2,7 +2,7 @@ import { expectedKitReleases, BOOTSTRAP_KIT_NAMESPACE as NS } from '@catalyst/co
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeApiServerEmulator } from '../../test/fixtures/kube/kube-apiserver.emulator.js';
 import { PDNS_TEST_API_KEY, PowerDnsServer } from '../../test/fixtures/powerdns/powerdns-server.js';
-import { eventually } from '../../test/helpers/nats-server.js';
+import { eventually } from '../../test/helpers/eventually.js';
 import { provisionRequest } from '../../test/helpers/provision-request.js';
 import { signIn } from '../../test/helpers/sign-in.js';
 import { SmtpPeer } from '../../test/helpers/smtp-peer.js';

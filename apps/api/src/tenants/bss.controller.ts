@@ -22,20 +22,19 @@ export class BssController {
   @Returns(bssTenantListSchema)
   async tenantList() {
     const rows = await this.tenants.allOrgs();
-    const tenants = await Promise.all(
-      rows.map(async ({ org, owner, ownerId }) => {
-        const balance = await this.billing.balance(this.billing.db, ownerId);
-        return {
-          slug: org.slug,
-          name: org.name,
-          owner,
-          fqdn: org.fqdn,
-          balanceBaisa: balance,
-          balanceOmr: omr(balance),
-          createdAt: org.createdAt.toISOString(),
-        };
-      }),
-    );
+    const balances = await this.billing.balances([...new Set(rows.map((r) => r.ownerId))]);
+    const tenants = rows.map(({ org, owner, ownerId }) => {
+      const balance = balances.get(ownerId) ?? 0;
+      return {
+        slug: org.slug,
+        name: org.name,
+        owner,
+        fqdn: org.fqdn,
+        balanceBaisa: balance,
+        balanceOmr: omr(balance),
+        createdAt: org.createdAt.toISOString(),
+      };
+    });
     return { tenants };
   }
 

@@ -122,22 +122,14 @@ function RegionCard({
         hint={sizes.find((s) => s.id === region.controlPlaneSize)?.category}
         error={err('controlPlaneSize')}
       >
-        {({ id, describedBy, invalid }) => (
-          <select
-            id={id}
-            data-testid={`cp-size-select-${index}`}
+        {(field) => (
+          <SizeSelect
+            field={field}
+            testId={`cp-size-select-${index}`}
+            sizes={sizes}
             value={region.controlPlaneSize}
-            aria-describedby={describedBy}
-            aria-invalid={invalid}
-            onChange={(e) => onChange({ controlPlaneSize: e.target.value })}
-          >
-            {!sizes.some((s) => s.id === region.controlPlaneSize) && <option value="">Choose…</option>}
-            {sizes.map((size) => (
-              <option key={size.id} value={size.id}>
-                {sizeOptionLabel(size)}
-              </option>
-            ))}
-          </select>
+            onChange={(controlPlaneSize) => onChange({ controlPlaneSize })}
+          />
         )}
       </Field>
       <Field
@@ -183,25 +175,45 @@ function RegionCard({
       </Field>
       {region.workerCount > 0 && (
         <Field label="Worker size" error={err('workerSize')}>
-          {({ id, describedBy, invalid }) => (
-            <select
-              id={id}
-              data-testid={`worker-size-select-${index}`}
+          {(field) => (
+            <SizeSelect
+              field={field}
+              testId={`worker-size-select-${index}`}
+              sizes={sizes}
               value={region.workerSize}
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
-              onChange={(e) => onChange({ workerSize: e.target.value })}
-            >
-              {!sizes.some((s) => s.id === region.workerSize) && <option value="">Choose…</option>}
-              {sizes.map((size) => (
-                <option key={size.id} value={size.id}>
-                  {sizeOptionLabel(size)}
-                </option>
-              ))}
-            </select>
+              onChange={(workerSize) => onChange({ workerSize })}
+            />
           )}
         </Field>
       )}
     </section>
+  );
+}
+
+/** A server-type select for one region: the provider's sizes, with a placeholder until one is chosen. */
+function SizeSelect(props: {
+  field: { id: string; describedBy: string | undefined; invalid: boolean };
+  testId: string;
+  sizes: NodeSize[];
+  value: string;
+  onChange: (size: string) => void;
+}) {
+  const { field, sizes, value } = props;
+  return (
+    <select
+      id={field.id}
+      data-testid={props.testId}
+      value={value}
+      aria-describedby={field.describedBy}
+      aria-invalid={field.invalid}
+      onChange={(e) => props.onChange(e.target.value)}
+    >
+      {!sizes.some((s) => s.id === value) && <option value="">Choose…</option>}
+      {sizes.map((size) => (
+        <option key={size.id} value={size.id}>
+          {sizeOptionLabel(size)}
+        </option>
+      ))}
+    </select>
   );
 }

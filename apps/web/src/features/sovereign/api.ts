@@ -44,14 +44,9 @@ export function validateRegistrar(registrar: string, domain: string, credentials
   });
 }
 
-/** Pool domains from the BSS settings; rejects (401/403) when the user may not read them. */
-export async function sovereignPoolDomains(signal?: AbortSignal): Promise<string[]> {
-  return (await request(`${API}/bss/settings`, { schema: bssSettingsSchema, signal })).sovereignPoolDomains;
-}
-
-/** Catalyst's nameservers, as the api is configured (CATALYST_NAMESERVERS). */
-export async function catalystNameservers(signal?: AbortSignal): Promise<string[]> {
-  return (await request(`${API}/bss/settings`, { schema: bssSettingsSchema, signal })).nameservers;
+/** The Sovereign's DNS settings (pool domains, nameservers); rejects (401/403) when the user may not read them. */
+export async function sovereignSettings(signal?: AbortSignal) {
+  return request(`${API}/bss/settings`, { schema: bssSettingsSchema, signal });
 }
 
 export function createDeployment(body: ProvisionRequest | Record<string, unknown>) {

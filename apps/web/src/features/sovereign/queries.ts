@@ -4,7 +4,7 @@ import * as api from './api';
 export const sovereignKeys = {
   all: ['sovereign'] as const,
   registrars: () => [...sovereignKeys.all, 'registrars'] as const,
-  poolDomains: () => [...sovereignKeys.all, 'pool-domains'] as const,
+  settings: () => [...sovereignKeys.all, 'settings'] as const,
   subdomain: (pool: string, sub: string) => [...sovereignKeys.all, 'subdomain', pool, sub] as const,
   deployment: (id: string) => [...sovereignKeys.all, 'deployment', id] as const,
 };
@@ -15,12 +15,12 @@ export const registrarsQueryOptions = queryOptions({
   staleTime: 10 * 60_000,
 });
 
-/** The pool domains, or null when this user may not read the BSS settings (free text then). */
-export const poolDomainsQueryOptions = queryOptions({
-  queryKey: sovereignKeys.poolDomains(),
-  queryFn: async ({ signal }): Promise<string[] | null> => {
+/** The BSS settings, read once for the Domain step; null when this user may not read them. */
+const settingsQueryOptions = queryOptions({
+  queryKey: sovereignKeys.settings(),
+  queryFn: async ({ signal }) => {
     try {
-      return await api.sovereignPoolDomains(signal);
+      return await api.sovereignSettings(signal);
     } catch (error) {
       if (api.isApiError(error) && (error.status === 401 || error.status === 403 || error.status === 404)) {
         return null;
@@ -32,20 +32,16 @@ export const poolDomainsQueryOptions = queryOptions({
   retry: false,
 });
 
+/** The pool domains, or null when this user may not read the BSS settings (free text then). */
+export const poolDomainsQueryOptions = queryOptions({
+  ...settingsQueryOptions,
+  select: (settings) => settings?.sovereignPoolDomains ?? null,
+});
+
 /** Catalyst's nameservers, or an empty list when this user may not read the BSS settings. */
 export const nameserversQueryOptions = queryOptions({
-  queryKey: [...sovereignKeys.poolDomains(), 'nameservers'] as const,
-  queryFn: async ({ signal }): Promise<string[]> => {
-    try {
-      return await api.catalystNameservers(signal);
-    } catch (error) {
-      if (api.isApiError(error) && (error.status === 401 || error.status === 403 || error.status === 404))
-        return [];
-      throw error;
-    }
-  },
-  staleTime: 10 * 60_000,
-  retry: false,
+  ...settingsQueryOptions,
+  select: (settings) => settings?.nameservers ?? [],
 });
 
 export function useRegistrars() {
