@@ -30,6 +30,10 @@ RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates
  && curl -fsSLO "https://github.com/opentofu/opentofu/releases/download/v${TOFU_VERSION}/tofu_${TOFU_VERSION}_SHA256SUMS" \
  && grep " tofu_${TOFU_VERSION}_linux_amd64.zip$" "tofu_${TOFU_VERSION}_SHA256SUMS" | sha256sum -c - \
  && unzip -q "tofu_${TOFU_VERSION}_linux_amd64.zip" tofu -d /usr/local/bin
+# The module's provider, mirrored into the image so runs install it offline (CATALYST_TOFU_PLUGIN_MIRROR
+# below); the versions and hashes come from infra/hetzner's versions.tf and .terraform.lock.hcl.
+COPY infra/hetzner /tmp/module
+RUN cd /tmp/module && tofu providers mirror -platform=linux_amd64 /opt/tofu-mirror
 
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production PORT=8080 CATALYST_DATA_DIR=/data
@@ -38,6 +42,8 @@ RUN groupadd --system --gid 10001 catalyst \
  && mkdir -p /data && chown catalyst:catalyst /data
 WORKDIR /app
 COPY --from=tofu /usr/local/bin/tofu /usr/local/bin/tofu
+COPY --from=tofu /opt/tofu-mirror /opt/tofu-mirror
+ENV CATALYST_TOFU_PLUGIN_MIRROR=/opt/tofu-mirror
 COPY --from=deps /src/node_modules node_modules
 COPY --from=build /src/package.json ./
 COPY --from=build /src/libs/contracts/package.json libs/contracts/

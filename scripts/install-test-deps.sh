@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real servers the tests run against, from Debian/Ubuntu packages, when missing:
 # Chromium (Playwright), nats-server (events), PowerDNS with the sqlite backend, dig, sqlite3, and
-# unzip (the chart tests unpack helm from an npm package: apps/api/test/helpers/helm.ts).
+# unzip (the chart tests unpack helm from an installed npm package: charts/test/helpers/helm.ts).
 set -euo pipefail
 
 missing=()

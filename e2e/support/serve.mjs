@@ -1,5 +1,6 @@
-// Starts what the browser tests talk to: a real SMTP peer (with a small HTTP inbox for the tests)
-// and the built product on a fresh embedded PostgreSQL, exactly as `npm start` runs it.
+// Starts what the browser tests talk to: a real SMTP peer (with a small HTTP inbox for the tests), the
+// Hetzner Cloud emulator of the api's tests, and the built product on a fresh embedded PostgreSQL,
+// exactly as `npm start` runs it.
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -7,7 +8,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SMTPServer } from 'smtp-server';
+import { E2E_HETZNER } from './hetzner.mjs';
 import { E2E_PORTS } from './ports.mjs';
+
+// The emulator is TypeScript (apps/api/test/fixtures/hetzner/): loaded through the api's dev loader.
+await import('@oxc-node/core/register');
+const { HetznerEmulator } = await import('../../apps/api/test/fixtures/hetzner/hetzner.emulator.ts');
+const hetzner = new HetznerEmulator();
+// The api checks tokens (and tofu runs) against it: it knows the tests' good token and no other.
+const hcloudEndpoint = await hetzner.start();
+hetzner.addToken({ token: E2E_HETZNER.token, permission: 'read-write', projectId: E2E_HETZNER.projectId });
 
 const mails = [];
 const smtp = new SMTPServer({
@@ -83,6 +93,7 @@ const productEnv = {
   LOG_LEVEL: 'warn',
   CATALYST_TOFU_BIN: tofuBin,
   CATALYST_TOFU_WORKDIR: tofuWorkdir,
+  HCLOUD_ENDPOINT: hcloudEndpoint,
   // Short leases, so a restarted api takes over runs quickly.
   CATALYST_RUN_LEASE_TTL: '3s',
 };
@@ -127,6 +138,7 @@ async function stop(code) {
   }
   inbox.close();
   smtp.close();
+  await hetzner.stop();
   rmSync(dataDir, { recursive: true, force: true });
   process.exit(code);
 }

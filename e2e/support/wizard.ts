@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, expect, type Page, request } from '@playwright/test';
+import { E2E_HETZNER } from './hetzner.mjs';
 import { mailCount, waitForPin } from './mail.js';
 import { E2E_PORTS } from './ports.mjs';
 
@@ -43,8 +44,10 @@ export async function signInAsAdmin(context: BrowserContext): Promise<void> {
   await context.addCookies(state.cookies);
 }
 
-/** A well-formed Hetzner API token (64 letters and digits); it never reaches Hetzner. */
-export const FAKE_HETZNER_TOKEN = `e2e${'0123456789abcdefABCDEF'.repeat(3)}`.slice(0, 64);
+/** A Hetzner API token the Hetzner emulator behind the api (serve.mjs) accepts, with Read & Write. */
+export const HETZNER_TOKEN = E2E_HETZNER.token;
+/** A well-formed Hetzner API token the emulator rejects, as Hetzner does an unknown one. */
+export const REJECTED_HETZNER_TOKEN = E2E_HETZNER.rejectedToken;
 
 /** A structurally valid OpenSSH ed25519 public key (key type + 32-byte key in the wire format). */
 export function fakeEd25519PublicKey(comment = 'e2e@catalyst'): string {
@@ -57,16 +60,6 @@ export function fakeEd25519PublicKey(comment = 'e2e@catalyst'): string {
   };
   const blob = Buffer.concat([length(type.length), type, length(key.length), key]);
   return `ssh-ed25519 ${blob.toString('base64')} ${comment}`;
-}
-
-/**
- * Hetzner cannot be reached from the test machine, so the browser's token check
- * (POST /api/v1/credentials/validate) is answered here as Hetzner would answer a good token.
- */
-export async function answerTokenCheckAsValid(page: Page): Promise<void> {
-  await page.route('**/api/v1/credentials/validate', (route) =>
-    route.fulfill({ json: { valid: true, status: 'valid', message: 'ok' } }),
-  );
 }
 
 /** Where the SPA keeps the wizard (apps/web …/sovereign/store.tsx STORAGE_KEY). */
@@ -93,8 +86,8 @@ export async function fillOrganisation(page: Page): Promise<void> {
 
 export async function fillCredentials(page: Page): Promise<void> {
   await expect(activeStep(page)).toContainText('Credentials');
-  await page.getByTestId('hetzner-token-input').fill(FAKE_HETZNER_TOKEN);
-  await page.getByTestId('hetzner-project-input').fill('1234567');
+  await page.getByTestId('hetzner-token-input').fill(HETZNER_TOKEN);
+  await page.getByTestId('hetzner-project-input').fill(E2E_HETZNER.projectId);
   await page.getByTestId('ssh-mode-paste').click();
   await page.getByTestId('ssh-paste-input').fill(fakeEd25519PublicKey());
   await expect(page.getByTestId('token-status')).toHaveAttribute('data-status', 'valid');
@@ -107,7 +100,6 @@ export async function fillCredentials(page: Page): Promise<void> {
  * Organisation, Topology (one region), Provider (the defaults) and Credentials; ends on Components.
  */
 export async function walkToComponents(page: Page): Promise<void> {
-  await answerTokenCheckAsValid(page);
   await page.goto('/sovereign/');
   await page.evaluate((key) => localStorage.removeItem(key), WIZARD_STORAGE_KEY);
   await page.reload();
@@ -160,8 +152,8 @@ export function provisionRequest(subdomain: string, poolDomain: string) {
       haEnabled: false,
     },
     credentials: {
-      hetznerToken: FAKE_HETZNER_TOKEN,
-      hetznerProjectId: '1234567',
+      hetznerToken: HETZNER_TOKEN,
+      hetznerProjectId: E2E_HETZNER.projectId,
       sshPublicKey: fakeEd25519PublicKey(),
     },
     components: [],

@@ -35,7 +35,7 @@ test('the provision page reconnects after the api restarts and goes on showing t
 
   // The browser's EventSource reconnects with Last-Event-ID; the new api resumes the run and says so.
   await expect(page.getByTestId('stream-state')).toHaveText('live', { timeout: 30_000 });
-  await expect(page.getByTestId('log-pane')).toContainText('Resumed by this api instance', {
+  await expect(page.getByTestId('log-pane')).toContainText('Resumed by replica', {
     timeout: 60_000,
   });
   await expect(page.getByTestId('phase-status-tofu-apply')).toContainText(/succeeded/i, { timeout: 60_000 });

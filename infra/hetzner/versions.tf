@@ -16,7 +16,7 @@ terraform {
   required_providers {
     hcloud = {
       source = "hetznercloud/hcloud"
-      # Pinned exactly; offline installs mirror this one version (api-contracts.md §5.7).
+      # Pinned exactly; offline installs mirror this one version (docs/configuration.md).
       version = "1.49.1"
     }
   }

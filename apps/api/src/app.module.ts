@@ -1,9 +1,10 @@
 import { type DynamicModule, Global, Module, type Type } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import type { Logger } from 'pino';
-import { AuditModule } from './audit/audit.repository.js';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { BillingModule } from './billing/billing.module.js';
+import { BssModule } from './bss/bss.module.js';
 import { CatalogModule } from './catalog/catalog.module.js';
 import { LOGGER } from './common/tokens.js';
 import { CONFIG, type Config } from './config/config.js';
@@ -11,12 +12,15 @@ import { CredentialsModule } from './credentials/credentials.module.js';
 import { SECRET_KEYS, type SecretKeys } from './crypto/keys.js';
 import { Sealer } from './crypto/sealer.js';
 import { DATABASE, type Database } from './database/database.js';
+import { RetentionModule } from './database/retention.module.js';
 import { DeploymentsModule } from './deployments/deployments.module.js';
 import { DomainsModule } from './domains/domains.module.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MailModule } from './mail/mail.module.js';
 import { OpenApiModule } from './openapi/openapi.module.js';
+import { TenantsModule } from './tenants/tenants.module.js';
+import { WalletsModule } from './wallets/wallets.module.js';
 
 /** What start-up prepared before Nest exists: configuration, keys, the migrated database, the logger. */
 export interface Runtime {
@@ -57,10 +61,14 @@ export class AppModule {
         CatalogModule,
         DomainsModule,
         DeploymentsModule,
+        WalletsModule,
+        TenantsModule,
         BillingModule,
+        BssModule,
         CredentialsModule,
         HealthModule,
         OpenApiModule,
+        RetentionModule,
         ...extraModules,
       ],
     };

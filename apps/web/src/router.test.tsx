@@ -1,9 +1,11 @@
+import { redeemPreviewSchema, sessionResponseSchema } from '@catalyst/contracts';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { json, stubApi, testUser, unauthenticated } from './test/api';
+import { answer, noContent, stubApi, testUser, unauthenticated } from './test/api';
+import * as make from './test/factories';
 import { renderApp } from './test/renderApp';
 
-const signedIn = () => json(200, { user: testUser });
+const signedIn = () => answer(sessionResponseSchema, { user: testUser });
 
 describe('routes', () => {
   it('sends / to the sovereign wizard and shows the signed-in user', async () => {
@@ -43,13 +45,10 @@ describe('routes', () => {
     const api = stubApi({
       'GET /auth/me': unauthenticated,
       'POST /billing/vouchers/redeem-preview': () =>
-        json(200, {
-          code: '000123',
-          creditBaisa: 5_000,
-          creditOmr: '5.000',
-          description: '',
-          acceptingRedemptions: true,
-        }),
+        answer(
+          redeemPreviewSchema,
+          make.redeemPreview({ code: '000123', creditBaisa: 5_000, creditOmr: '5.000', description: '' }),
+        ),
     });
     renderApp('/redeem/?code=000123');
 
@@ -68,7 +67,7 @@ describe('routes', () => {
   it('signs out and leaves the protected page', async () => {
     const api = stubApi({
       'GET /auth/me': signedIn,
-      'POST /auth/logout': () => new Response(null, { status: 204 }),
+      'POST /auth/logout': noContent,
     });
     const { router } = renderApp('/bss/');
 

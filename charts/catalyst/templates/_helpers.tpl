@@ -88,3 +88,31 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- fail "httpRoute.enabled needs httpRoute.parentRefs (the Gateway to attach to)" }}
 {{- end }}
 {{- end }}
+
+{{/* env.CATALYST_CANCEL_GRACE in seconds, read as the api reads it (90s, 10m, 2h, 1d; bare = seconds); 60s, the api's default, when unset. */}}
+{{- define "catalyst.cancelGraceSeconds" -}}
+{{- $raw := trim (toString (.Values.env.CATALYST_CANCEL_GRACE | default "60s")) }}
+{{- if not (regexMatch "^[0-9]+[smhd]?$" $raw) }}
+{{- fail (printf "env.CATALYST_CANCEL_GRACE %q must be a duration such as 90s, 10m, 2h or 1d" $raw) }}
+{{- end }}
+{{- $amount := regexFind "^[0-9]+" $raw }}
+{{- $unit := trimPrefix $amount $raw | default "s" }}
+{{- mul (atoi $amount) (get (dict "s" 1 "m" 60 "h" 3600 "d" 86400) $unit) }}
+{{- end }}
+
+{{/*
+The pod's termination grace. On SIGTERM the api interrupts each run's tofu (SIGINT), which gets the
+cancel grace to save its state, SIGTERM after it and SIGKILL 2 × it + 30 s after the SIGINT; only then
+is the run handed over. A shorter grace would have Kubernetes kill tofu mid-apply, state unsaved.
+*/}}
+{{- define "catalyst.terminationGracePeriodSeconds" -}}
+{{- $needed := add (mul 2 (include "catalyst.cancelGraceSeconds" . | atoi)) 30 }}
+{{- $set := .Values.terminationGracePeriodSeconds }}
+{{- if kindIs "invalid" $set }}
+{{- add $needed 15 }}
+{{- else if lt (int64 $set) (int64 $needed) }}
+{{- fail (printf "terminationGracePeriodSeconds %v is shorter than 2 × env.CATALYST_CANCEL_GRACE + 30 s = %d: Kubernetes would kill tofu before it saves its state (leave it null to have it computed)" $set $needed) }}
+{{- else }}
+{{- int64 $set }}
+{{- end }}
+{{- end }}

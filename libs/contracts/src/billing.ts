@@ -43,6 +43,9 @@ export const voucherSchema = z.object({
 });
 export type Voucher = z.infer<typeof voucherSchema>;
 export const voucherListSchema = z.object({ vouchers: z.array(voucherSchema) });
+/** The answer to DELETE /billing/vouchers/revoke/:code: the code that no longer redeems. */
+export const voucherRevokedSchema = z.object({ code: z.string(), revoked: z.literal(true) });
+export type VoucherRevoked = z.infer<typeof voucherRevokedSchema>;
 
 export const redeemPreviewRequestSchema = z.strictObject({
   code: z.string().trim().toUpperCase().min(1).max(64),

@@ -22,6 +22,25 @@ export const phaseNames = [
   'handover',
 ] as const;
 export type PhaseName = (typeof phaseNames)[number];
+/** Phases that run OpenTofu against the customer's Hetzner project, and so need the Hetzner token. */
+export const tofuPhaseNames = [
+  'preflight',
+  'tofu-init',
+  'tofu-plan',
+  'tofu-apply',
+  'tofu-output',
+] as const satisfies readonly PhaseName[];
+/**
+ * Whether a retry from `phase` runs OpenTofu again: a retry re-runs that phase and every one after it,
+ * and the api no longer holds the Hetzner token of a stopped run, so such a retry must carry it.
+ * False for a name that is not a phase (a bootstrap-kit component's retry never runs OpenTofu).
+ */
+export function retryRunsTofu(phase: string): boolean {
+  const from = phaseNames.indexOf(phase as PhaseName);
+  return (
+    from >= 0 && phaseNames.slice(from).some((name) => (tofuPhaseNames as readonly string[]).includes(name))
+  );
+}
 export const phaseStatuses = ['pending', 'running', 'succeeded', 'failed', 'skipped'] as const;
 export type PhaseStatus = (typeof phaseStatuses)[number];
 export const deploymentStatuses = [

@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const fieldIssueSchema = z.object({ path: z.string(), message: z.string() });
 export type FieldIssue = z.infer<typeof fieldIssueSchema>;
 
-/** The one error shape every endpoint answers with (design.md §3). */
+/** The one error shape every endpoint answers with (docs/architecture.md, "Errors"). */
 export const errorBodySchema = z.object({
   error: z.object({
     code: z.string(),

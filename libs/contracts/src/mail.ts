@@ -10,3 +10,10 @@ export const outboxMailSchema = z.object({
 });
 export type OutboxMail = z.infer<typeof outboxMailSchema>;
 export const outboxListSchema = z.object({ mails: z.array(outboxMailSchema) });
+
+/**
+ * Public: whether this Catalyst delivers mail. `dev-outbox` means no mail leaves it (no SMTP_URL):
+ * the console shows a banner, since sign-in codes and voucher mails only wait in the outbox.
+ */
+export const mailStatusSchema = z.object({ delivery: z.enum(['smtp', 'dev-outbox']) });
+export type MailStatus = z.infer<typeof mailStatusSchema>;

@@ -19,7 +19,12 @@ export const environmentNameSchema = z
   });
 export const createEnvironmentSchema = z.strictObject({ name: environmentNameSchema });
 export const environmentSchema = z.object({ name: z.string(), createdAt: z.iso.datetime() });
+export type Environment = z.infer<typeof environmentSchema>;
 export const environmentListSchema = z.object({ environments: z.array(environmentSchema) });
+
+/** GET /api/v1/tenant/slug-check: whether an organisation subdomain is free, and if not why (`taken`, a format message). */
+export const slugCheckResponseSchema = z.object({ available: z.boolean(), reason: z.string().optional() });
+export type SlugCheckResponse = z.infer<typeof slugCheckResponseSchema>;
 
 export const catalogAppSchema = z.object({
   id: z.string(),
@@ -76,3 +81,6 @@ export const bssSettingsSchema = z.object({
   eventsMode: z.enum(['nats', 'in-process']),
   plans: z.array(z.object({ id: z.string(), name: z.string(), priceOmr: z.string() })),
 });
+export type BssTenant = z.infer<typeof bssTenantSchema>;
+export type BssOrder = z.infer<typeof bssOrderSchema>;
+export type BssSettings = z.infer<typeof bssSettingsSchema>;

@@ -1,8 +1,8 @@
-import { Global, Inject, Injectable, Module } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DATABASE, type Database } from '../database/database.js';
 import { auditLog } from './audit.schema.js';
 
-/** The audit trail every feature writes to: who did what to what, and when. */
+/** The audit_log table; other features write to it through AuditService. */
 @Injectable()
 export class AuditRepository {
   constructor(@Inject(DATABASE) private readonly database: Database) {}
@@ -11,7 +11,3 @@ export class AuditRepository {
     await this.database.db.insert(auditLog).values(entry);
   }
 }
-
-@Global()
-@Module({ providers: [AuditRepository], exports: [AuditRepository] })
-export class AuditModule {}

@@ -6,19 +6,18 @@ import {
   pinVerifySchema,
   sessionResponseSchema,
 } from '@catalyst/contracts';
-import { Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Returns, ZodBody } from '../common/validation.js';
-import { CONFIG, type Config } from '../config/config.js';
-import { SESSION_COOKIE } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
 import { CurrentUser, type Principal, Public } from './roles.decorator.js';
+import { SessionCookie } from './session-cookie.js';
 
 @Controller('auth')
 export class AuthController {
   constructor(
     private readonly auth: AuthService,
-    @Inject(CONFIG) private readonly config: Config,
+    private readonly cookie: SessionCookie,
   ) {}
 
   @Post('pin/request')
@@ -40,13 +39,7 @@ export class AuthController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const { user, token, expiresAt } = await this.auth.verifyPin(body.email, body.pin, request.ip);
-    reply.setCookie(SESSION_COOKIE, token, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: this.config.publicUrl.startsWith('https:'),
-      path: '/',
-      expires: expiresAt,
-    });
+    this.cookie.set(reply, token, expiresAt);
     return { user };
   }
 
@@ -60,6 +53,6 @@ export class AuthController {
   @HttpCode(204)
   async logout(@CurrentUser() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
     await this.auth.logout(principal);
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    this.cookie.clear(reply);
   }
 }

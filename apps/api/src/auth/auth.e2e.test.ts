@@ -19,6 +19,32 @@ async function verify(email: string, pin: string, remoteAddress = ip) {
 function wrongPin(pin: string): string {
   return ((Number(pin) + 1) % 1_000_000).toString().padStart(6, '0');
 }
+/** A code that is none of `codes` (several may be live at once). */
+function noneOf(codes: string[]): string {
+  let guess = wrongPin(codes[0] ?? '000000');
+  while (codes.includes(guess)) guess = wrongPin(guess);
+  return guess;
+}
+const LOCKOUT_SUBJECT = 'Someone tried to sign in to Catalyst with your address';
+function lockoutMailsTo(email: string) {
+  return smtp.mails.filter((m) => m.to.includes(email) && m.raw.includes(LOCKOUT_SUBJECT));
+}
+/** The newest sign-in code mail to `email` (a lockout mail may be newer). */
+async function lastPinMailTo(email: string) {
+  const mail = await smtp.lastMailTo(email);
+  if (!mail.raw.includes(LOCKOUT_SUBJECT)) return mail;
+  const pins = smtp.mails.filter((m) => m.to.includes(email) && !m.raw.includes(LOCKOUT_SUBJECT));
+  return pins[pins.length - 1] ?? mail;
+}
+/** Ends an e-mail's lockout now instead of waiting it out. */
+async function endLockout(email: string) {
+  await db.query(`update sign_in_guards set locked_until = now() - interval '1 second' where email = $1`, [
+    email,
+  ]);
+}
+async function expireCodes(email: string) {
+  await db.query(`update login_pins set expires_at = now() - interval '1 second' where email = $1`, [email]);
+}
 
 beforeAll(async () => {
   smtp = new SmtpPeer();
@@ -104,7 +130,7 @@ describe('PIN sign-in', () => {
     expect(rows[0].n).toBe(1);
   });
 
-  it('locks the PIN after five wrong tries, even against the right PIN', async () => {
+  it('locks the e-mail after five wrong tries, even against the right PIN', async () => {
     const email = 'guesser@example.com';
     await requestPin(email);
     const pin = pinFrom(await smtp.lastMailTo(email));
@@ -118,11 +144,71 @@ describe('PIN sign-in', () => {
     const sixth = await verify(email, pin);
     expect(sixth.statusCode).toBe(401);
     expect(sixth.json().error.code).toBe('pin_locked');
+    expect(sixth.json().error.details.retryAfterSeconds).toBeGreaterThan(0);
 
-    // A new code starts a fresh budget.
-    await requestPin(email);
-    const fresh = pinFrom(await smtp.lastMailTo(email));
+    // A new code does not reset the count: the lockout holds until it ends.
+    await requestPin(email, '192.0.2.250');
+    const fresh = pinFrom(await lastPinMailTo(email));
+    expect((await verify(email, fresh)).json().error.code).toBe('pin_locked');
+    await endLockout(email);
     expect((await verify(email, fresh)).statusCode).toBe(200);
+  });
+
+  it('counts wrong tries across fresh codes and addresses, locks the e-mail and mails its owner once', async () => {
+    const email = 'spread.guesser@example.com';
+    const codes: string[] = [];
+    const left: number[] = [];
+    // Five wrong tries spread over three codes, each asked for from its own address.
+    for (const [i, tries] of [2, 2, 1].entries()) {
+      const address = `198.18.0.${i + 1}`;
+      expect((await requestPin(email, address)).statusCode).toBe(202);
+      codes.push(pinFrom(await lastPinMailTo(email)));
+      for (let n = 0; n < tries; n++) {
+        const res = await verify(email, noneOf(codes), address);
+        left.push(res.json().error.details.attemptsLeft);
+      }
+    }
+    expect(left).toEqual([4, 3, 2, 1, 0]);
+    for (const code of codes) {
+      const refused = await verify(email, code, '198.18.0.99');
+      expect(refused.statusCode).toBe(401);
+      expect(refused.json().error.code).toBe('pin_locked');
+    }
+    expect((await verify(email, noneOf(codes), '198.18.0.98')).json().error.code).toBe('pin_locked');
+    expect(lockoutMailsTo(email)).toHaveLength(1);
+    expect(lockoutMailsTo(email)[0]?.raw).toContain('5 wrong sign-in codes');
+
+    // When the lockout ends, the codes that were never used still work.
+    await endLockout(email);
+    expect((await verify(email, codes[2] as string)).statusCode).toBe(200);
+    expect(lockoutMailsTo(email)).toHaveLength(1);
+  });
+
+  it("keeps the owner's pending code valid when a stranger asks for more, up to three live codes", async () => {
+    const email = 'owner@example.com';
+    await requestPin(email, '192.0.2.200');
+    const ownersPin = pinFrom(await lastPinMailTo(email));
+    expect((await requestPin(email, '198.51.100.66')).statusCode).toBe(202);
+    expect((await requestPin(email, '198.51.100.66')).statusCode).toBe(202);
+    const fourth = await requestPin(email, '198.51.100.66');
+    expect(fourth.statusCode).toBe(429);
+    expect(Number(fourth.headers['retry-after'])).toBeGreaterThan(0);
+
+    expect((await verify(email, ownersPin, '192.0.2.200')).statusCode).toBe(200);
+    const { rows } = await db.query('select count(*)::int as n from login_pins where email = $1', [email]);
+    expect(rows[0].n).toBe(2);
+  });
+
+  it('lets each pending code sign in once, on its own', async () => {
+    const email = 'two.codes@example.com';
+    await requestPin(email);
+    const first = pinFrom(await lastPinMailTo(email));
+    await requestPin(email);
+    const second = pinFrom(await lastPinMailTo(email));
+    expect(second).not.toBe(first);
+    expect((await verify(email, first)).statusCode).toBe(200);
+    expect((await verify(email, first)).json().error.code).toBe('invalid_pin');
+    expect((await verify(email, second)).statusCode).toBe(200);
   });
 
   it('counts wrong tries made in parallel, so no more than five are ever judged', async () => {
@@ -135,8 +221,11 @@ describe('PIN sign-in', () => {
       ),
     );
     expect(results.every((r) => r.statusCode === 401)).toBe(true);
-    const { rows } = await db.query('select failed_attempts from login_pins where email = $1', [email]);
-    expect(rows[0].failed_attempts).toBe(5);
+    const { rows } = await db.query('select count(*)::int as n from sign_in_failures where email = $1', [
+      email,
+    ]);
+    expect(rows[0].n).toBe(5);
+    expect(lockoutMailsTo(email)).toHaveLength(1);
     expect((await verify(email, pin)).json().error.code).toBe('pin_locked');
   });
 
@@ -174,15 +263,29 @@ describe('PIN sign-in', () => {
     expect(unknown.body).toBe(known.body);
   });
 
-  it('rate-limits PIN requests per e-mail with 429 and Retry-After', async () => {
+  it("rate-limits PIN requests per e-mail and address, so a stranger does not spend the owner's budget", async () => {
     const email = 'spammed@example.com';
+    const stranger = '203.0.114.1';
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await requestPin(email, `203.0.114.${i + 1}`)).statusCode);
+    for (let i = 0; i < 6; i++) {
+      statuses.push((await requestPin(email, stranger)).statusCode);
+      await expireCodes(email); // keeps the three-live-codes cap out of this test
+    }
     expect(statuses).toEqual([202, 202, 202, 202, 202, 429]);
-    const limited = await requestPin(email, '203.0.114.99');
+    const limited = await requestPin(email, stranger);
     expect(limited.statusCode).toBe(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect(limited.json().error.code).toBe('rate_limited');
+
+    // The owner, from their own address, still gets a code.
+    expect((await requestPin(email, '203.0.114.50')).statusCode).toBe(202);
+    // A looser cap per e-mail bounds the mail one inbox receives from every address together.
+    const more: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      await expireCodes(email);
+      more.push((await requestPin(email, `203.0.114.${60 + i}`)).statusCode);
+    }
+    expect(more).toEqual([202, 202, 202, 202, 429]);
   });
 
   it('rate-limits PIN requests per client address', async () => {

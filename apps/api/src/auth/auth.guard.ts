@@ -1,19 +1,13 @@
 import type { Role } from '@catalyst/contracts';
-import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { ForbiddenError, UnauthenticatedError } from '../common/app-error.js';
+import { CONFIG, type Config } from '../config/config.js';
 import { AuthService } from './auth.service.js';
+import { assertSameOrigin } from './origin-check.js';
 import { type Principal, PUBLIC_KEY, ROLES_KEY } from './roles.decorator.js';
-
-export const SESSION_COOKIE = 'catalyst_session';
-
-/** The session token of a request: the cookie for browsers, a bearer header for scripts. */
-export function sessionTokenOf(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length).trim();
-  return request.cookies?.[SESSION_COOKIE];
-}
+import { SessionCookie } from './session-cookie.js';
 
 /**
  * Global guard: every route needs a live session unless marked @Public(); @Roles() narrows it
@@ -21,17 +15,33 @@ export function sessionTokenOf(request: FastifyRequest): string | undefined {
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  /** Origins whose pages may write with the session cookie, besides the request's own host. */
+  private readonly trustedOrigins: string[];
+
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
-  ) {}
+    private readonly cookie: SessionCookie,
+    @Inject(CONFIG) config: Config,
+  ) {
+    this.trustedOrigins = [new URL(config.publicUrl).origin, new URL(config.marketplaceUrl).origin];
+  }
+
+  /** The session token of a request: a bearer header for scripts, else the cookie (then CSRF-checked). */
+  private sessionTokenOf(request: FastifyRequest): string | undefined {
+    const header = request.headers.authorization;
+    if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length).trim();
+    const token = this.cookie.read(request);
+    if (token) assertSameOrigin(request, this.trustedOrigins);
+    return token;
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
 
     const request = context.switchToHttp().getRequest<FastifyRequest & { principal?: Principal }>();
-    const token = sessionTokenOf(request);
+    const token = this.sessionTokenOf(request);
     const principal = token ? await this.auth.authenticate(token) : undefined;
     if (!principal) throw new UnauthenticatedError();
     request.principal = principal;

@@ -9,10 +9,15 @@ import { AuthController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
 import { PinsRepository } from './pins.repository.js';
+import { SessionCookie } from './session-cookie.js';
+import { SessionRevocations } from './session-revocations.js';
 import { SessionTokens } from './session-tokens.js';
 import { SessionsRepository } from './sessions.repository.js';
+import { SignInGuardsRepository } from './sign-in-guards.repository.js';
 import { TeamController } from './team.controller.js';
+import { TeamService } from './team.service.js';
 import { UsersRepository } from './users.repository.js';
+import { UsersService } from './users.service.js';
 
 const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 
@@ -22,12 +27,17 @@ const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
   providers: [
     AuthService,
     PinsRepository,
+    SignInGuardsRepository,
     SessionsRepository,
     UsersRepository,
+    UsersService,
     SessionTokens,
+    SessionCookie,
+    SessionRevocations,
+    TeamService,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [AuthService, UsersRepository],
+  exports: [AuthService, SessionRevocations, UsersRepository, UsersService],
 })
 export class AuthModule implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;

@@ -2,27 +2,37 @@ import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Role, User } from '@catalyst/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { AppError } from '../common/app-error.js';
+import { AppError, RateLimitedError } from '../common/app-error.js';
 import { LOGGER } from '../common/tokens.js';
 import { CONFIG, type Config } from '../config/config.js';
 import { SECRET_KEYS, type SecretKeys } from '../crypto/keys.js';
 import { DATABASE, type Database } from '../database/database.js';
 import { MailService } from '../mail/mail.service.js';
-import { pinMail } from '../mail/mail.templates.js';
+import { pinMail, signInLockedMail } from '../mail/mail.templates.js';
 import { RateLimitService } from '../ratelimit/rate-limit.service.js';
 import { PinsRepository } from './pins.repository.js';
 import type { Principal } from './roles.decorator.js';
 import { SessionTokens } from './session-tokens.js';
 import { SessionsRepository } from './sessions.repository.js';
+import { SignInGuardsRepository } from './sign-in-guards.repository.js';
 import { UsersRepository } from './users.repository.js';
 
 export const PIN_TTL_SECONDS = 10 * 60;
-export const MAX_FAILED_ATTEMPTS = 5;
 export const SESSION_TTL_SECONDS = 12 * 60 * 60;
+/**
+ * Live codes one e-mail may hold. Any of them signs in, so each one more multiplies a guesser's
+ * odds; past this, a request is refused (never by voiding a code the owner may be typing).
+ */
+export const MAX_LIVE_CODES = 3;
 
-/** Budgets for sign-in: generous for a person, tight for a script. */
+/**
+ * Budgets for sign-in: generous for a person, tight for a script. Requests per e-mail are counted
+ * per requesting address, so a stranger spending their budget does not spend the owner's; the
+ * looser per-e-mail cap bounds the mail any one inbox receives.
+ */
 export const PIN_LIMITS = {
-  requestPerEmail: { name: 'pin-request:email', limit: 5, windowSeconds: 15 * 60 },
+  requestPerEmailAndIp: { name: 'pin-request:email+ip', limit: 5, windowSeconds: 15 * 60 },
+  requestPerEmail: { name: 'pin-request:email', limit: 10, windowSeconds: 15 * 60 },
   requestPerIp: { name: 'pin-request:ip', limit: 30, windowSeconds: 15 * 60 },
   verifyPerIp: { name: 'pin-verify:ip', limit: 30, windowSeconds: 15 * 60 },
 };
@@ -31,22 +41,32 @@ const ADMIN_ROLES: Role[] = ['superadmin', 'sovereign-admin'];
 
 export class InvalidPinError extends AppError {
   constructor(attemptsLeft: number) {
+    super(401, 'invalid_pin', 'That code is wrong or has expired.', { attemptsLeft });
+  }
+}
+
+/** Every code of the e-mail is refused, the right one too, until the lockout ends. */
+export class SignInLockedError extends AppError {
+  constructor(retryAfterSeconds: number) {
     super(
       401,
-      attemptsLeft > 0 ? 'invalid_pin' : 'pin_locked',
-      attemptsLeft > 0
-        ? 'That code is wrong or has expired.'
-        : 'Too many wrong codes. Request a new code to try again.',
-      { attemptsLeft },
+      'pin_locked',
+      `Too many wrong codes for this address. Try again in ${Math.ceil(retryAfterSeconds / 60)} minutes.`,
+      { attemptsLeft: 0, retryAfterSeconds },
     );
   }
 }
 
 type VerifyOutcome =
   | { ok: true; user: User; sessionId: string; expiresAt: Date }
-  | { ok: false; attemptsLeft: number };
+  | { ok: false; attemptsLeft: number }
+  | { ok: false; lockedForSeconds: number; justLocked: boolean; failures: number };
 
-/** PIN sign-in (6 digits, mailed, HMAC-hashed at rest, 10 minutes, 5 tries) and sessions. */
+/**
+ * PIN sign-in (6 digits, mailed, HMAC-hashed at rest, 10 minutes, each used once) and sessions.
+ * Wrong codes are counted per e-mail across all its codes in a sliding window; reaching the cap
+ * locks the e-mail out for a while and tells its owner.
+ */
 @Injectable()
 export class AuthService {
   constructor(
@@ -55,6 +75,7 @@ export class AuthService {
     @Inject(SECRET_KEYS) private readonly keys: SecretKeys,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly pins: PinsRepository,
+    private readonly guards: SignInGuardsRepository,
     private readonly users: UsersRepository,
     private readonly sessions: SessionsRepository,
     private readonly tokens: SessionTokens,
@@ -65,9 +86,17 @@ export class AuthService {
   /** Mails a fresh code. Answers the same for every address, known or not. */
   async requestPin(email: string, ip: string): Promise<void> {
     await this.rateLimits.consume(PIN_LIMITS.requestPerIp, ip);
+    await this.rateLimits.consume(PIN_LIMITS.requestPerEmailAndIp, `${email} ${ip}`);
     await this.rateLimits.consume(PIN_LIMITS.requestPerEmail, email);
     const pin = randomInt(0, 1_000_000).toString().padStart(6, '0');
-    await this.pins.replace(email, this.hashPin(email, pin), PIN_TTL_SECONDS);
+    const refusedForSeconds = await this.database.db.transaction(async (tx) => {
+      await this.guards.lockEmail(tx, email);
+      const live = await this.pins.listLive(tx, email);
+      if (live.length >= MAX_LIVE_CODES) return live[0]?.expiresInSeconds ?? PIN_TTL_SECONDS;
+      await this.pins.add(tx, email, this.hashPin(email, pin), PIN_TTL_SECONDS);
+      return 0;
+    });
+    if (refusedForSeconds > 0) throw new RateLimitedError(Math.max(1, refusedForSeconds));
     await this.mail.send(
       email,
       pinMail({ pin, ttlMinutes: PIN_TTL_SECONDS / 60, publicUrl: this.config.publicUrl }),
@@ -82,23 +111,33 @@ export class AuthService {
   ): Promise<{ user: User; token: string; expiresAt: Date }> {
     await this.rateLimits.consume(PIN_LIMITS.verifyPerIp, ip);
     const extraRoles = this.config.adminEmails.includes(email) ? ADMIN_ROLES : [];
+    const { maxFailures, failureWindowSeconds, lockoutSeconds } = this.config.signIn;
     // A failed try must be counted even though the request fails, so the transaction
     // returns an outcome and the error is thrown only after it commits.
     const outcome = await this.database.db.transaction(async (tx): Promise<VerifyOutcome> => {
-      const pending = await this.pins.lockForVerification(tx, email);
-      if (!pending || pending.expired || pending.failedAttempts >= MAX_FAILED_ATTEMPTS) {
-        return { ok: false, attemptsLeft: pending && !pending.expired ? 0 : MAX_FAILED_ATTEMPTS };
+      const { lockedForSeconds } = await this.guards.lockEmail(tx, email);
+      if (lockedForSeconds > 0) return { ok: false, lockedForSeconds, justLocked: false, failures: 0 };
+      const candidate = this.hashPin(email, pin);
+      const match = (await this.pins.listLive(tx, email)).find((code) =>
+        this.matches(code.pinHash, candidate),
+      );
+      if (!match) {
+        const failures = await this.guards.recordFailure(tx, email, failureWindowSeconds);
+        if (failures < maxFailures) return { ok: false, attemptsLeft: maxFailures - failures };
+        await this.guards.lockOut(tx, email, lockoutSeconds);
+        return { ok: false, lockedForSeconds: lockoutSeconds, justLocked: true, failures };
       }
-      if (!this.matches(pending.pinHash, this.hashPin(email, pin))) {
-        const failed = await this.pins.recordFailure(tx, email);
-        return { ok: false, attemptsLeft: Math.max(0, MAX_FAILED_ATTEMPTS - failed) };
-      }
-      await this.pins.delete(tx, email);
+      await this.pins.consume(tx, match.id);
+      await this.guards.clearFailures(tx, email);
       const user = await this.users.upsertOnSignIn(tx, email, extraRoles);
       const session = await this.sessions.create(tx, user.id, SESSION_TTL_SECONDS);
       return { ok: true, user: toUser(user), sessionId: session.id, expiresAt: session.expiresAt };
     });
-    if (!outcome.ok) throw new InvalidPinError(outcome.attemptsLeft);
+    if (!outcome.ok) {
+      if ('attemptsLeft' in outcome) throw new InvalidPinError(outcome.attemptsLeft);
+      if (outcome.justLocked) await this.tellOwnerOfLockout(email, outcome.failures);
+      throw new SignInLockedError(outcome.lockedForSeconds);
+    }
     this.logger.info({ userId: outcome.user.id }, 'signed in');
     const token = await this.tokens.sign(outcome.sessionId, outcome.user.id, outcome.expiresAt);
     return { user: outcome.user, token, expiresAt: outcome.expiresAt };
@@ -113,6 +152,16 @@ export class AuthService {
     return { userId: user.id, email: user.email, roles: user.roles as Role[], sessionId: claims.sessionId };
   }
 
+  /**
+   * Whether a principal authenticated earlier still holds a live session with one of `roles` (any
+   * role when empty): long-lived responses re-check this, since they outlive the request's guard.
+   */
+  async stillAllowed(principal: Principal, roles: readonly Role[] = []): Promise<boolean> {
+    const user = await this.sessions.findLiveUser(principal.sessionId, principal.userId);
+    if (!user) return false;
+    return roles.length === 0 || roles.some((role) => (user.roles as Role[]).includes(role));
+  }
+
   async me(principal: Principal): Promise<User> {
     const user = await this.users.findById(principal.userId);
     if (!user) throw new AppError(401, 'unauthenticated', 'Sign in to continue');
@@ -123,10 +172,25 @@ export class AuthService {
     return this.sessions.revoke(principal.sessionId);
   }
 
-  /** Removes expired codes and long-dead sessions. */
+  /** Removes expired codes, failures out of the window and long-dead sessions. */
   async sweep(): Promise<void> {
     await this.pins.deleteExpired();
+    await this.guards.sweep(this.config.signIn.failureWindowSeconds);
     await this.sessions.deleteExpired();
+  }
+
+  /** Mailed once per lockout: the lock is set only by the failure that reaches the cap. */
+  private async tellOwnerOfLockout(email: string, failures: number): Promise<void> {
+    this.logger.warn({ email, failures }, 'sign-in locked out after too many wrong codes');
+    const mail = signInLockedMail({
+      failures,
+      lockoutMinutes: Math.ceil(this.config.signIn.lockoutSeconds / 60),
+      publicUrl: this.config.publicUrl,
+    });
+    // The lockout stands whether or not the mail goes out; its failure must not change the answer.
+    await this.mail.send(email, mail).catch((err: unknown) => {
+      this.logger.warn({ email, err: { message: (err as Error).message } }, 'lockout mail not sent');
+    });
   }
 
   private hashPin(email: string, pin: string): string {

@@ -1,50 +1,41 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { eq, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, lt, sql } from 'drizzle-orm';
 import { DATABASE, type Database, type Executor } from '../database/database.js';
 import { loginPins } from './auth.schema.js';
 
 export type PinRow = typeof loginPins.$inferSelect;
 
+/** Pending sign-in codes: several per e-mail, each used once. */
 @Injectable()
 export class PinsRepository {
   constructor(@Inject(DATABASE) private readonly database: Database) {}
 
-  /** Stores a new code for the e-mail, replacing any earlier one and its failed attempts. */
-  async replace(email: string, pinHash: string, ttlSeconds: number): Promise<void> {
-    const expiresAt = sql`now() + make_interval(secs => ${ttlSeconds})`;
-    await this.database.db
+  /** Adds a code beside the e-mail's other live ones; earlier codes stay valid until used or expired. */
+  async add(tx: Executor, email: string, pinHash: string, ttlSeconds: number): Promise<void> {
+    await tx
       .insert(loginPins)
-      .values({ email, pinHash, expiresAt, failedAttempts: 0 })
-      .onConflictDoUpdate({
-        target: loginPins.email,
-        set: { pinHash, expiresAt, failedAttempts: 0, createdAt: sql`now()` },
-      });
+      .values({ email, pinHash, expiresAt: sql`now() + make_interval(secs => ${ttlSeconds})` });
   }
 
-  /** Locks the pending code of an e-mail for the verification that reads and updates it. */
-  async lockForVerification(
+  /** The e-mail's unexpired codes, oldest first, with the seconds each has left. */
+  listLive(
     tx: Executor,
     email: string,
-  ): Promise<(PinRow & { expired: boolean }) | undefined> {
-    const [row] = await tx
-      .select({ row: loginPins, expired: sql<boolean>`${loginPins.expiresAt} <= now()` })
+  ): Promise<{ id: string; pinHash: string; expiresInSeconds: number }[]> {
+    return tx
+      .select({
+        id: loginPins.id,
+        pinHash: loginPins.pinHash,
+        expiresInSeconds: sql<number>`ceil(extract(epoch from ${loginPins.expiresAt} - now()))::int`,
+      })
       .from(loginPins)
-      .where(eq(loginPins.email, email))
-      .for('update');
-    return row ? { ...row.row, expired: row.expired } : undefined;
+      .where(and(eq(loginPins.email, email), gt(loginPins.expiresAt, sql`now()`)))
+      .orderBy(asc(loginPins.createdAt));
   }
 
-  async recordFailure(tx: Executor, email: string): Promise<number> {
-    const [row] = await tx
-      .update(loginPins)
-      .set({ failedAttempts: sql`${loginPins.failedAttempts} + 1` })
-      .where(eq(loginPins.email, email))
-      .returning({ failedAttempts: loginPins.failedAttempts });
-    return row?.failedAttempts ?? 0;
-  }
-
-  async delete(tx: Executor, email: string): Promise<void> {
-    await tx.delete(loginPins).where(eq(loginPins.email, email));
+  /** Uses a code up: it cannot sign in twice. */
+  async consume(tx: Executor, id: string): Promise<void> {
+    await tx.delete(loginPins).where(eq(loginPins.id, id));
   }
 
   async deleteExpired(): Promise<void> {

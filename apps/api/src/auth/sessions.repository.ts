@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { and, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import { DATABASE, type Database, type Executor } from '../database/database.js';
 import { sessions, users } from './auth.schema.js';
+import { SESSION_REVOKED_CHANNEL } from './session-revocations.js';
 
 @Injectable()
 export class SessionsRepository {
@@ -33,11 +34,15 @@ export class SessionsRepository {
     return row;
   }
 
+  /** Revokes a session and announces it (on commit) to every replica's open streams. */
   async revoke(sessionId: string): Promise<void> {
-    await this.database.db
-      .update(sessions)
-      .set({ revokedAt: sql`now()` })
-      .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
+    await this.database.db.transaction(async (tx) => {
+      await tx
+        .update(sessions)
+        .set({ revokedAt: sql`now()` })
+        .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
+      await tx.execute(sql`select pg_notify(${SESSION_REVOKED_CHANNEL}, ${sessionId})`);
+    });
   }
 
   async deleteExpired(): Promise<void> {

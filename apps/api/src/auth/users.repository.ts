@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import { DATABASE, type Database, type Executor } from '../database/database.js';
 import { users } from './auth.schema.js';
 
@@ -15,6 +15,16 @@ export class UsersRepository {
       .from(users)
       .where(eq(users.id, id))
       .then((rows) => rows[0]);
+  }
+
+  /** E-mails of many users in one query (an id without a user is absent). */
+  async emailsOf(ids: string[]): Promise<Map<string, string>> {
+    if (!ids.length) return new Map();
+    const rows = await this.database.db
+      .select({ id: users.id, email: users.email })
+      .from(users)
+      .where(inArray(users.id, ids));
+    return new Map(rows.map((r) => [r.id, r.email]));
   }
 
   list(): Promise<UserRow[]> {

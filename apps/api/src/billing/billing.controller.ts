@@ -14,16 +14,26 @@ import {
   voucherSchema,
   walletSchema,
 } from '@catalyst/contracts';
-import { Controller, Delete, Get, Headers, HttpCode, Post, Res } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import { Controller, Delete, Get, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentUser, type Principal, Public, Roles } from '../auth/roles.decorator.js';
 import { ValidationError } from '../common/app-error.js';
 import { Returns, ZodBody, ZodParam } from '../common/validation.js';
 import { RateLimitService } from '../ratelimit/rate-limit.service.js';
+import { WalletsService } from '../wallets/wallets.service.js';
 import { CheckoutService } from './checkout.service.js';
 import { VouchersService } from './vouchers.service.js';
 
 const PREVIEW_LIMIT = { name: 'voucher-preview:ip', limit: 60, windowSeconds: 60 };
+
+/**
+ * Voucher codes are bearer codes and checkout redeems them: it is budgeted per customer and per
+ * client address, so neither one account nor many accounts from one place can try codes at speed.
+ */
+export const CHECKOUT_LIMITS = {
+  perUser: { name: 'checkout:user', limit: 10, windowSeconds: 15 * 60 },
+  perIp: { name: 'checkout:ip', limit: 30, windowSeconds: 15 * 60 },
+};
 
 @Controller('billing')
 export class BillingController {
@@ -31,6 +41,7 @@ export class BillingController {
     private readonly vouchers: VouchersService,
     private readonly checkoutService: CheckoutService,
     private readonly rateLimits: RateLimitService,
+    private readonly wallets: WalletsService,
   ) {}
 
   /** Creates (201) or updates (200) a voucher; with a recipient, mails the redeem link. */
@@ -86,20 +97,23 @@ export class BillingController {
   @Post('checkout')
   @HttpCode(200)
   @Returns(checkoutResponseSchema)
-  checkout(
+  async checkout(
     @ZodBody(checkoutRequestSchema) body: CheckoutRequest,
     @CurrentUser() user: Principal,
+    @Req() request: FastifyRequest,
     @Headers('idempotency-key') idempotencyKey?: string,
   ) {
     if (idempotencyKey !== undefined && !/^[\w-]{8,128}$/.test(idempotencyKey)) {
       throw new ValidationError([{ path: 'Idempotency-Key', message: 'Use 8–128 letters, digits, _ or -' }]);
     }
+    await this.rateLimits.consume(CHECKOUT_LIMITS.perUser, user.userId);
+    await this.rateLimits.consume(CHECKOUT_LIMITS.perIp, request.ip);
     return this.checkoutService.checkout(body, user, idempotencyKey);
   }
 
   @Get('wallet')
   @Returns(walletSchema)
   wallet(@CurrentUser() user: Principal) {
-    return this.checkoutService.wallet(user.userId);
+    return this.wallets.statement(user.userId);
   }
 }

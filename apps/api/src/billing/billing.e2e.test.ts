@@ -7,6 +7,7 @@ import { NatsServer } from '../../test/helpers/nats-server.js';
 import { signIn } from '../../test/helpers/sign-in.js';
 import { SmtpPeer } from '../../test/helpers/smtp-peer.js';
 import { startTestApp, type TestApp } from '../../test/helpers/test-app.js';
+import { CHECKOUT_LIMITS } from './billing.controller.js';
 
 const ADMIN = 'admin@sovereign.test';
 let t: TestApp;
@@ -14,6 +15,8 @@ let smtp: SmtpPeer;
 let db: pg.Client;
 let admin: string;
 let userCounter = 0;
+/** Each customer calls from an address of their own, as real customers do (checkout is budgeted per address). */
+const addressOf = new Map<string, string>();
 
 type Method = 'GET' | 'POST' | 'DELETE';
 function call(
@@ -28,12 +31,16 @@ function call(
     url,
     payload: payload as object,
     headers: { ...(cookie ? { cookie } : {}), ...headers },
+    remoteAddress: (cookie && addressOf.get(cookie)) || undefined,
   });
 }
 
-async function newCustomer(prefix = 'tenant'): Promise<{ email: string; cookie: string }> {
-  const email = `${prefix}${++userCounter}@customer.test`;
-  return { email, cookie: await signIn(t.app, smtp, email) };
+async function newCustomer(prefix = 'tenant', address?: string): Promise<{ email: string; cookie: string }> {
+  const n = ++userCounter;
+  const email = `${prefix}${n}@customer.test`;
+  const cookie = await signIn(t.app, smtp, email);
+  addressOf.set(cookie, address ?? `198.18.${Math.floor(n / 250)}.${(n % 250) + 1}`);
+  return { email, cookie };
 }
 
 async function issue(body: Record<string, unknown>) {
@@ -201,6 +208,37 @@ describe('redemption at checkout (the original seven, and more)', () => {
     const results = await Promise.all(Array.from({ length: 10 }, () => checkout(c.cookie, 'HAMMER')));
     expect(results.filter((r) => r.statusCode === 200)).toHaveLength(1);
     expect(await balance(c.cookie)).toBe(5_000);
+  });
+
+  it('rate-limits checkout (which redeems bearer voucher codes) per customer, with 429 and Retry-After', async () => {
+    const guesser = await newCustomer('guesser');
+    const statuses: number[] = [];
+    for (let i = 0; i <= CHECKOUT_LIMITS.perUser.limit; i++) {
+      statuses.push((await checkout(guesser.cookie, `GUESS-${i}`)).statusCode);
+    }
+    expect(statuses.slice(0, CHECKOUT_LIMITS.perUser.limit).every((s) => s === 422)).toBe(true);
+    const limited = await checkout(guesser.cookie, 'GUESS-LAST');
+    expect(limited.statusCode).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(limited.json().error).toMatchObject({ code: 'rate_limited' });
+    expect(limited.json().error.details.retryAfterSeconds).toBeGreaterThan(0);
+  });
+
+  it('rate-limits checkout per client address across many accounts', async () => {
+    const address = '198.19.7.7';
+    const accounts = await Promise.all(Array.from({ length: 4 }, () => newCustomer('sybil', address)));
+    const statuses: number[] = [];
+    for (let i = 0; i < CHECKOUT_LIMITS.perIp.limit; i++) {
+      const account = accounts[i % accounts.length] as { cookie: string };
+      statuses.push((await checkout(account.cookie, `SYBIL-${i}`)).statusCode);
+    }
+    expect(statuses.every((s) => s === 422)).toBe(true);
+    const limited = await checkout((accounts[0] as { cookie: string }).cookie, 'SYBIL-LAST');
+    expect(limited.statusCode).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    // A customer elsewhere is unaffected.
+    const elsewhere = await newCustomer();
+    expect((await checkout(elsewhere.cookie, 'SYBIL-ELSEWHERE')).statusCode).toBe(422);
   });
 
   it('rejects a revoked code as not found, and a re-issue brings it back (RETIRED)', async () => {

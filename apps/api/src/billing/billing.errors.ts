@@ -1,6 +1,9 @@
 import { AppError } from '../common/app-error.js';
 
-/** Checkout refusals: each a 422 with a code the screens branch on and words for people. */
+/**
+ * Checkout's voucher refusals: each a 422 with a code the screens branch on and words for people.
+ * (A wallet that does not cover the plan is refused by WalletsService: wallets/wallets.errors.ts.)
+ */
 export const checkoutErrors = {
   notFound: () => new AppError(422, 'voucher_not_found', 'This voucher code does not exist'),
   inactive: () => new AppError(422, 'voucher_inactive', 'This voucher is not active'),
@@ -8,11 +11,6 @@ export const checkoutErrors = {
   exhausted: () => new AppError(422, 'voucher_exhausted', 'This voucher has been fully redeemed'),
   alreadyRedeemed: () =>
     new AppError(422, 'voucher_already_redeemed', 'You have already redeemed this voucher'),
-  insufficientCredit: (neededBaisa: number, balanceBaisa: number) =>
-    new AppError(422, 'insufficient_credit', 'Your wallet does not cover this', {
-      neededBaisa,
-      balanceBaisa,
-    }),
 };
 
 export const voucherNotFound = () => new AppError(404, 'voucher_not_found', 'No such voucher');

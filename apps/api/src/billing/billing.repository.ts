@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, desc, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
 import { DATABASE, type Database, type Executor } from '../database/database.js';
-import { orders, voucherRedemptions, vouchers, walletEntries } from './billing.schema.js';
+import { orders, voucherRedemptions, vouchers } from './billing.schema.js';
 
 export type VoucherRow = typeof vouchers.$inferSelect;
 export type OrderRow = typeof orders.$inferSelect;
@@ -90,43 +90,6 @@ export class BillingRepository {
       .update(vouchers)
       .set({ timesRedeemed: sql`${vouchers.timesRedeemed} + 1` })
       .where(eq(vouchers.code, code));
-  }
-
-  /** Serialises every change to one customer's wallet (the balance check and the entry it guards). */
-  async lockWallet(tx: Executor, userId: string): Promise<void> {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`wallet:${userId}`}))`);
-  }
-
-  async balance(ex: Executor, userId: string): Promise<number> {
-    const [row] = await ex
-      .select({ total: sql<string>`coalesce(sum(${walletEntries.amountBaisa}), 0)::text` })
-      .from(walletEntries)
-      .where(eq(walletEntries.userId, userId));
-    return Number(row?.total ?? 0);
-  }
-
-  /** Balances of many customers in one query (customers without entries are absent: 0). */
-  async balances(userIds: string[]): Promise<Map<string, number>> {
-    if (!userIds.length) return new Map();
-    const rows = await this.db
-      .select({ userId: walletEntries.userId, total: sql<string>`sum(${walletEntries.amountBaisa})::text` })
-      .from(walletEntries)
-      .where(inArray(walletEntries.userId, userIds))
-      .groupBy(walletEntries.userId);
-    return new Map(rows.map((r) => [r.userId, Number(r.total)]));
-  }
-
-  async addWalletEntry(tx: Executor, entry: typeof walletEntries.$inferInsert): Promise<void> {
-    await tx.insert(walletEntries).values(entry);
-  }
-
-  walletEntries(userId: string, limit = 50) {
-    return this.db
-      .select()
-      .from(walletEntries)
-      .where(eq(walletEntries.userId, userId))
-      .orderBy(desc(walletEntries.createdAt))
-      .limit(limit);
   }
 
   /** A retried checkout: the order an earlier request with this key produced. */

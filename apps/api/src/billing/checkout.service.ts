@@ -1,11 +1,13 @@
-import { type CheckoutRequest, type CheckoutResponse, findPlan, omr, type Wallet } from '@catalyst/contracts';
+import { type CheckoutRequest, type CheckoutResponse, findPlan, omr } from '@catalyst/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/roles.decorator.js';
 import { AppError, ValidationError } from '../common/app-error.js';
 import { CONFIG, type Config } from '../config/config.js';
 import type { Tx } from '../database/database.js';
+import { DomainsService } from '../domains/domains.service.js';
 import { EventsService } from '../events/events.service.js';
-import { type OrgRow, TenantsRepository } from '../tenants/tenants.repository.js';
+import { type OrgRow, OrgsService } from '../tenants/orgs.service.js';
+import { WalletsService } from '../wallets/wallets.service.js';
 import { checkoutErrors } from './billing.errors.js';
 import { BillingRepository } from './billing.repository.js';
 
@@ -33,8 +35,10 @@ export class CheckoutService {
   constructor(
     @Inject(CONFIG) private readonly config: Config,
     private readonly billing: BillingRepository,
-    private readonly tenants: TenantsRepository,
+    private readonly orgs: OrgsService,
+    private readonly wallets: WalletsService,
     private readonly events: EventsService,
+    private readonly domains: DomainsService,
   ) {}
 
   async checkout(
@@ -55,7 +59,8 @@ export class CheckoutService {
         const earlier = await this.billing.orderByIdempotencyKey(tx, user.userId, idempotencyKey);
         if (earlier?.response) return earlier.response as CheckoutResponse;
       }
-      await this.billing.lockWallet(tx, user.userId);
+      // Held from here on, so the voucher's credit and the plan's charge see one balance.
+      await this.wallets.lock(tx, user.userId);
       const credit = input.promoCode ? await this.redeemable(tx, input.promoCode, user.userId) : 0;
       const { org, created } = await this.orgFor(tx, input, user);
       const order = await this.billing.insertOrder(tx, {
@@ -68,7 +73,7 @@ export class CheckoutService {
       });
       if (input.promoCode) {
         await this.billing.recordRedemption(tx, input.promoCode, user.userId, order.id);
-        await this.billing.addWalletEntry(tx, {
+        await this.wallets.credit(tx, {
           userId: user.userId,
           amountBaisa: credit,
           reason: `voucher:${input.promoCode}`,
@@ -81,17 +86,15 @@ export class CheckoutService {
           creditBaisa: credit,
         });
       }
-      const balanceBefore = await this.billing.balance(tx, user.userId);
-      if (plan.priceBaisa > 0) {
-        if (balanceBefore < plan.priceBaisa)
-          throw checkoutErrors.insufficientCredit(plan.priceBaisa, balanceBefore);
-        await this.billing.addWalletEntry(tx, {
-          userId: user.userId,
-          amountBaisa: -plan.priceBaisa,
-          reason: `plan:${plan.id}`,
-          orderId: order.id,
-        });
-      }
+      const balance =
+        plan.priceBaisa > 0
+          ? await this.wallets.debit(tx, {
+              userId: user.userId,
+              amountBaisa: plan.priceBaisa,
+              reason: `plan:${plan.id}`,
+              orderId: order.id,
+            })
+          : await this.wallets.balance(user.userId, tx);
       if (created) {
         await this.events.record(tx, 'catalyst.tenant.created', {
           orgId: org.id,
@@ -107,7 +110,6 @@ export class CheckoutService {
         totalBaisa: plan.priceBaisa,
         orgId: org.id,
       });
-      const balance = balanceBefore - plan.priceBaisa;
       const response: CheckoutResponse = {
         orderId: order.id,
         org: { slug: org.slug, fqdn: org.fqdn },
@@ -127,28 +129,14 @@ export class CheckoutService {
       const cause =
         (error as { cause?: { code?: string; constraint?: string } }).cause ??
         (error as { code?: string; constraint?: string });
-      if (cause?.code === '23505' && /organizations_(slug|fqdn)/.test(cause.constraint ?? '')) {
+      if (
+        cause?.code === '23505' &&
+        /organizations_(slug|fqdn)|domain_allocations_fqdn/.test(cause.constraint ?? '')
+      ) {
         throw new AppError(422, 'slug_taken', 'That organization name was just taken; choose another');
       }
       throw error;
     }
-  }
-
-  async wallet(userId: string): Promise<Wallet> {
-    const [balance, entries] = await Promise.all([
-      this.billing.balance(this.billing.db, userId),
-      this.billing.walletEntries(userId),
-    ]);
-    return {
-      balanceBaisa: balance,
-      balanceOmr: omr(balance),
-      entries: entries.map((e) => ({
-        amountBaisa: e.amountBaisa,
-        amountOmr: omr(e.amountBaisa),
-        reason: e.reason,
-        createdAt: e.createdAt.toISOString(),
-      })),
-    };
   }
 
   /** Checks a voucher for this customer under its row lock; returns the credit it gives. */
@@ -163,14 +151,19 @@ export class CheckoutService {
     return voucher.creditBaisa;
   }
 
-  /** The customer's organization, created on their first checkout with a free subdomain of the tenant pool. */
+  /**
+   * The customer's organization, created on their first checkout with a free subdomain of the tenant
+   * pool. Its name is held as a domain allocation too, so no Sovereign and no other organization can
+   * take it. A slug the customer chose is refused when it is reserved or taken; a slug made from the
+   * organization's name moves on to the next free variant (`acme-2`), as for a taken one.
+   */
   private async orgFor(
     tx: Tx,
     input: CheckoutRequest,
     user: Principal,
   ): Promise<{ org: OrgRow; created: boolean }> {
-    const [existing] = await this.tenants.membershipsOf(user.userId, tx);
-    if (existing) return { org: existing.org, created: false };
+    const existing = await this.orgs.firstOf(user.userId, tx);
+    if (existing) return { org: existing, created: false };
     const pool = input.poolDomain ?? this.config.domains.tenantPoolDomains[0];
     if (!pool)
       throw new AppError(
@@ -179,12 +172,22 @@ export class CheckoutService {
         'No tenant pool domain is configured (CATALYST_TENANT_POOL_DOMAINS)',
       );
     let slug = input.orgSlug ?? slugFrom(input.orgName ?? user.email.split('@')[0] ?? 'org');
-    if (await this.tenants.slugTaken(slug, tx)) {
+    if (input.orgSlug && this.domains.isReservedLabel(slug)) {
+      throw new AppError(
+        422,
+        'slug_reserved',
+        `${slug} is reserved for the control plane; choose another name`,
+      );
+    }
+    if (!(await this.slugFree(tx, slug, pool))) {
       if (input.orgSlug) throw new AppError(422, 'slug_taken', `${slug} is taken; choose another name`);
       const base = slug.slice(0, 27);
-      for (let n = 2; await this.tenants.slugTaken(slug, tx); n++) slug = `${base}-${n}`;
+      for (let n = 2; !(await this.slugFree(tx, slug, pool)); n++) slug = `${base}-${n}`;
     }
-    const org = await this.tenants.createOrg(tx, {
+    if (!(await this.domains.claimTenantName(tx, pool, slug, user.userId))) {
+      throw new AppError(422, 'slug_taken', 'That organization name was just taken; choose another');
+    }
+    const org = await this.orgs.create(tx, {
       slug,
       name: input.orgName ?? slug,
       fqdn: `${slug}.${pool}`,
@@ -192,5 +195,14 @@ export class CheckoutService {
       ownerId: user.userId,
     });
     return { org, created: true };
+  }
+
+  /** Free for a new organization: not reserved, no organization has it, no name holder has its FQDN. */
+  private async slugFree(tx: Tx, slug: string, pool: string): Promise<boolean> {
+    return (
+      !this.domains.isReservedLabel(slug) &&
+      !(await this.orgs.slugTaken(slug, tx)) &&
+      !(await this.domains.findLive(`${slug}.${pool}`, tx))
+    );
   }
 }

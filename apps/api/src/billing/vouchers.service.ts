@@ -1,7 +1,7 @@
 import { type IssueVoucher, omr, type RedeemPreview, type Voucher } from '@catalyst/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { AuditRepository } from '../audit/audit.repository.js';
+import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/roles.decorator.js';
 import { LOGGER } from '../common/tokens.js';
 import { CONFIG, type Config } from '../config/config.js';
@@ -28,7 +28,7 @@ export class VouchersService {
     private readonly repo: BillingRepository,
     private readonly events: EventsService,
     private readonly mail: MailService,
-    private readonly audit: AuditRepository,
+    private readonly audit: AuditService,
   ) {}
 
   redeemUrl(code: string): string {

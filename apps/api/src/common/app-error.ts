@@ -1,6 +1,6 @@
 /**
  * A domain error: a stable machine-readable `code`, the HTTP status it maps to and a message
- * for people. The exception filter turns it into the one error shape of design.md §3.
+ * for people. The exception filter turns it into the one error shape of docs/architecture.md, "Errors".
  */
 export class AppError extends Error {
   constructor(

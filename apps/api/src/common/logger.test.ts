@@ -12,6 +12,7 @@ describe('redactSecrets', () => {
       headers: { authorization: 'Bearer x', cookie: 'catalyst_session=y' },
       pin: '123456',
       pinned: true,
+      mail: { to: 'a@b.c', body: 'code 123456', text: 'code 123456', html: '<b>123456</b>' },
     });
     expect(out).toEqual({
       email: 'a@b.c',
@@ -20,6 +21,7 @@ describe('redactSecrets', () => {
       headers: { authorization: '[redacted]', cookie: '[redacted]' },
       pin: '[redacted]',
       pinned: true,
+      mail: { to: 'a@b.c', body: '[redacted]', text: '[redacted]', html: '[redacted]' },
     });
   });
 });

@@ -1,9 +1,12 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { requestContext } from './request-context.js';
 
-/** Keys whose values never reach a log line, at any depth. */
+/**
+ * Keys whose values never reach a log line, at any depth. Mail parts (`body`, `text`, `html`) are
+ * among them: a mail may carry a sign-in code.
+ */
 const SECRET_KEY_PATTERN =
-  /pass(word)?|secret|token|authorization|cookie|^pin$|pin_?hash|api_?key|credential|kubeconfig|private_?key|sealed/i;
+  /pass(word)?|secret|token|authorization|cookie|^pin$|pin_?hash|api_?key|credential|kubeconfig|private_?key|sealed|^(body|text|html)$/i;
 
 export function redactSecrets(value: unknown, depth = 0): unknown {
   if (depth > 8 || value === null || typeof value !== 'object') return value;

@@ -1,9 +1,14 @@
+import { statSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { isAbsolute } from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_CLOUDFLARE_API_URL } from '../domains/registrars/cloudflare.adapter.js';
-import { DEFAULT_DYNADOT_API_URL } from '../domains/registrars/dynadot.adapter.js';
-import { DEFAULT_GODADDY_API_URL } from '../domains/registrars/godaddy.adapter.js';
-import { DEFAULT_NAMECHEAP_API_URL } from '../domains/registrars/namecheap.adapter.js';
-import { DEFAULT_OVH_API_URL } from '../domains/registrars/ovh.adapter.js';
+import {
+  DEFAULT_CLOUDFLARE_API_URL,
+  DEFAULT_DYNADOT_API_URL,
+  DEFAULT_GODADDY_API_URL,
+  DEFAULT_NAMECHEAP_API_URL,
+  DEFAULT_OVH_API_URL,
+} from './registrar-endpoints.js';
 
 const optionalString = z
   .string()
@@ -28,11 +33,6 @@ const urlString = (protocols: string[]) =>
 
 const optionalUrl = (protocols: string[]) =>
   optionalString.pipe(urlString(protocols).optional()) as z.ZodType<string | undefined>;
-
-const booleanFlag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
-  .optional()
-  .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
 const emailList = z
   .string()
@@ -80,6 +80,61 @@ const duration = (fallback: string) =>
     })
     .pipe(z.number().int().positive({ message: 'must be longer than zero' }));
 
+/** `1mb`, `512kb`, `1048576` → bytes. */
+const byteSize = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value) => (value?.trim() ? value.trim().toLowerCase() : fallback))
+    .pipe(z.string().regex(/^\d+(kb|mb)?$/, { message: 'must be a size such as 1048576, 512kb or 1mb' }))
+    .transform((value) => {
+      const amount = Number.parseInt(value, 10);
+      const unit = value.replace(/^\d+/, '');
+      return amount * (unit === 'mb' ? 1024 * 1024 : unit === 'kb' ? 1024 : 1);
+    })
+    .pipe(z.number().int().positive({ message: 'must be larger than zero' }));
+
+/** True for `a.b.c.d`, an IPv6 address, or either with a `/prefix` in range. */
+function isAddressOrCidr(value: string): boolean {
+  const [address = '', prefix, ...rest] = value.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * Which proxies in front of the api may name the client in X-Forwarded-For: a hop count (the
+ * right-most entries are the trusted proxies' own) or the proxies' addresses/CIDRs. Unset trusts
+ * none (the socket address). `true` is refused: it takes the left-most entry, which any client forges.
+ */
+const trustProxy = z
+  .string()
+  .optional()
+  .transform((value, ctx): false | number | string[] => {
+    const text = value?.trim() ?? '';
+    if (text === '') return false;
+    if (/^\d+$/.test(text)) return Number(text) === 0 ? false : Number(text);
+    const entries = text.split(',').map((entry) => entry.trim());
+    if (entries.every(isAddressOrCidr)) return entries;
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'must be the number of proxy hops in front of the api (e.g. 1) or a comma-separated list of proxy ' +
+        'addresses or CIDRs (e.g. 10.0.0.0/8,fd00::/8); `true` is refused because it trusts a forged X-Forwarded-For',
+    });
+    return z.NEVER;
+  });
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 const httpUrl = (fallback: string) =>
   optionalUrl(['http:', 'https:']).transform((value) => value ?? fallback);
 
@@ -100,6 +155,8 @@ export const envSchema = z.object({
       .optional(),
   ),
   SMTP_URL: optionalUrl(['smtp:', 'smtps:']),
+  /** `on`: keep mail undelivered in the dev outbox even outside a development run (see config.ts). */
+  CATALYST_MAIL_OUTBOX: z.enum(['on', 'off', '']).optional(),
   MAIL_FROM: optionalString,
   CATALYST_SECRET_KEY: optionalString.pipe(
     z
@@ -108,7 +165,20 @@ export const envSchema = z.object({
       .optional(),
   ),
   CATALYST_ADMIN_EMAILS: emailList,
-  CATALYST_TRUST_PROXY: booleanFlag,
+  CATALYST_TRUST_PROXY: trustProxy,
+  CATALYST_PIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  CATALYST_PIN_FAILURE_WINDOW: duration('15m'),
+  CATALYST_PIN_LOCKOUT: duration('30m'),
+  CATALYST_REQUEST_TIMEOUT: duration('30s'),
+  CATALYST_IDLE_TIMEOUT: duration('120s'),
+  CATALYST_BODY_LIMIT: byteSize('1mb'),
+  CATALYST_SSE_MAX_STREAMS: z.coerce.number().int().min(1).max(100_000).default(500),
+  CATALYST_SSE_MAX_STREAMS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(10),
+  CATALYST_RETENTION_OUTBOX_DAYS: z.coerce.number().int().min(0).max(36_500).default(7),
+  CATALYST_RETENTION_AUDIT_DAYS: z.coerce.number().int().min(0).max(36_500).default(365),
+  CATALYST_RETENTION_MAIL_DAYS: z.coerce.number().int().min(0).max(36_500).default(7),
+  CATALYST_RETENTION_EVENTS_DAYS: z.coerce.number().int().min(0).max(36_500).default(90),
+  CATALYST_RETENTION_SWEEP_INTERVAL: duration('1h'),
   CATALYST_POOL_DOMAINS: hostList('omani.works,omantel.biz'),
   CATALYST_TENANT_POOL_DOMAINS: hostList('omani.homes,omani.rest,omani.trade'),
   CATALYST_NAMESERVERS: z
@@ -146,9 +216,20 @@ export const envSchema = z.object({
   HCLOUD_ENDPOINT: httpUrl('https://api.hetzner.cloud/v1'),
   CATALYST_TOFU_BIN: z.string().trim().min(1).default('tofu'),
   CATALYST_TOFU_WORKDIR: optionalString,
+  CATALYST_TOFU_PLUGIN_MIRROR: optionalString.pipe(
+    z
+      .string()
+      .refine((path) => isAbsolute(path) && isDirectory(path), {
+        message: 'must be the absolute path of an existing directory',
+      })
+      .optional(),
+  ),
+  CATALYST_TOFU_DB_ROLE: optionalString.pipe(z.enum(['per-deployment', 'shared']).optional()),
   CATALYST_GITOPS_REPO_URL: httpUrl('https://github.com/openova-io/openova'),
   CATALYST_GITOPS_BRANCH: z.string().trim().min(1).default('main'),
   CATALYST_KUBECONFIG_TIMEOUT: duration('30m'),
+  CATALYST_KUBECONFIG_TOKEN_GRACE: duration('15m'),
+  CATALYST_KUBE_API_PORT: z.coerce.number().int().min(1).max(65535).default(6443),
   CATALYST_PHASE1_FIRST_SEEN_TIMEOUT: duration('15m'),
   CATALYST_PHASE1_WATCH_TIMEOUT: duration('60m'),
   CATALYST_CANCEL_GRACE: duration('60s'),

@@ -17,16 +17,57 @@ export interface Config {
   natsUrl?: string;
   /** Unset → mail goes to the dev outbox. */
   smtpUrl?: string;
+  /** Where the dev outbox writes each undelivered mail (0600 files) for a local operator to read. */
+  mailOutboxDir: string;
   mailFrom: string;
   /** Unset → generated once and persisted under `dataDir` (see crypto/secret-key.ts). */
   secretKey?: string;
   adminEmails: string[];
-  trustProxy: boolean;
+  /** Proxies trusted to name the client in X-Forwarded-For: none, a hop count, or their addresses. */
+  trustProxy: false | number | string[];
   logLevel: string;
+  signIn: SignInConfig;
+  http: HttpConfig;
+  streams: StreamsConfig;
+  retention: RetentionConfig;
   domains: DomainsConfig;
   deployments: DeploymentsConfig;
   /** Address of an installed tenant app, from `{app}`, `{env}` and `{orgFqdn}`. */
   appUrlPattern: string;
+}
+
+export interface SignInConfig {
+  /** Wrong codes per e-mail (across all its codes) within the window that lock its sign-in. */
+  maxFailures: number;
+  failureWindowSeconds: number;
+  /** How long a locked e-mail's codes are all refused. */
+  lockoutSeconds: number;
+}
+
+export interface HttpConfig {
+  /** Time to receive a whole request (headers and body); slow senders are cut off with 408. */
+  requestTimeoutMs: number;
+  /** A connection with no bytes either way for this long is closed (longer than the SSE ping). */
+  idleTimeoutMs: number;
+  bodyLimitBytes: number;
+}
+
+/** Limits on open SSE streams, per replica (each stream holds a socket and timers). */
+export interface StreamsConfig {
+  maxStreams: number;
+  maxStreamsPerUser: number;
+}
+
+/** Days rows are kept before the retention sweep deletes them; 0 keeps them forever. */
+export interface RetentionConfig {
+  /** Outbox events already dispatched (and published, when NATS is configured). */
+  outboxDays: number;
+  auditDays: number;
+  /** Mail kept in the dev outbox. */
+  mailDays: number;
+  /** Run events of deployments that stopped (ready, failed, cancelled, wiped) this long ago. */
+  eventsDays: number;
+  sweepIntervalSeconds: number;
 }
 
 export interface DeploymentsConfig {
@@ -35,9 +76,20 @@ export interface DeploymentsConfig {
   tofuBin: string;
   /** Absolute; one directory per Sovereign below it. */
   tofuWorkdir: string;
+  /** A provider mirror directory: tofu installs providers from it only (offline installs). */
+  tofuPluginMirror?: string;
+  /** Whose database rights tofu's state backend uses: its own role per deployment, or the api's. */
+  tofuDbRole: 'per-deployment' | 'shared';
   gitopsRepoUrl: string;
   gitopsBranch: string;
   kubeconfigTimeoutSeconds: number;
+  /**
+   * The post-back bearer lives for the kubeconfig timeout plus this margin from the moment a run
+   * issues it (tofu-apply, flux-bootstrap), then is refused even if never used.
+   */
+  kubeconfigTokenGraceSeconds: number;
+  /** The port every Sovereign's kube-apiserver answers on; a kubeconfig naming another is refused. */
+  kubeApiPort: number;
   firstSeenTimeoutSeconds: number;
   watchTimeoutSeconds: number;
   /** After SIGINT, how long tofu gets to stop cleanly before SIGTERM. */
@@ -95,6 +147,18 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
   if (e.PDNS_API_URL && !e.PDNS_API_KEY) {
     throw new ConfigError([{ variable: 'PDNS_API_KEY', message: 'is required when PDNS_API_URL is set' }]);
   }
+  // Outside a development run, undelivered mail (sign-in codes) must be an explicit choice.
+  const developmentRun = env.NODE_ENV !== 'production' && !env.KUBERNETES_SERVICE_HOST;
+  if (!developmentRun && !e.SMTP_URL && e.CATALYST_MAIL_OUTBOX !== 'on') {
+    throw new ConfigError([
+      {
+        variable: 'SMTP_URL',
+        message:
+          'is required outside a development run (NODE_ENV=production or in Kubernetes); ' +
+          'to run without sending mail, set CATALYST_MAIL_OUTBOX=on explicitly (mail then waits in the dev outbox)',
+      },
+    ]);
+  }
   const poolDomains = e.CATALYST_POOL_DOMAINS;
   const dataDir = isAbsolute(e.CATALYST_DATA_DIR) ? e.CATALYST_DATA_DIR : resolve(cwd, e.CATALYST_DATA_DIR);
   const nameservers = parseNameservers(e.CATALYST_NAMESERVERS, poolDomains[0]);
@@ -108,11 +172,33 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     dataDir,
     natsUrl: e.NATS_URL,
     smtpUrl: e.SMTP_URL,
+    mailOutboxDir: resolve(dataDir, 'mail'),
     mailFrom: e.MAIL_FROM ?? `Catalyst <no-reply@${new URL(publicUrl).hostname}>`,
     secretKey: e.CATALYST_SECRET_KEY,
     adminEmails: e.CATALYST_ADMIN_EMAILS,
     trustProxy: e.CATALYST_TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
+    signIn: {
+      maxFailures: e.CATALYST_PIN_MAX_FAILURES,
+      failureWindowSeconds: e.CATALYST_PIN_FAILURE_WINDOW,
+      lockoutSeconds: e.CATALYST_PIN_LOCKOUT,
+    },
+    http: {
+      requestTimeoutMs: e.CATALYST_REQUEST_TIMEOUT * 1000,
+      idleTimeoutMs: e.CATALYST_IDLE_TIMEOUT * 1000,
+      bodyLimitBytes: e.CATALYST_BODY_LIMIT,
+    },
+    streams: {
+      maxStreams: e.CATALYST_SSE_MAX_STREAMS,
+      maxStreamsPerUser: e.CATALYST_SSE_MAX_STREAMS_PER_USER,
+    },
+    retention: {
+      outboxDays: e.CATALYST_RETENTION_OUTBOX_DAYS,
+      auditDays: e.CATALYST_RETENTION_AUDIT_DAYS,
+      mailDays: e.CATALYST_RETENTION_MAIL_DAYS,
+      eventsDays: e.CATALYST_RETENTION_EVENTS_DAYS,
+      sweepIntervalSeconds: e.CATALYST_RETENTION_SWEEP_INTERVAL,
+    },
     domains: {
       poolDomains,
       tenantPoolDomains: e.CATALYST_TENANT_POOL_DOMAINS,
@@ -143,9 +229,13 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       hcloudEndpoint: stripTrailingSlash(e.HCLOUD_ENDPOINT),
       tofuBin: e.CATALYST_TOFU_BIN,
       tofuWorkdir: e.CATALYST_TOFU_WORKDIR ? resolve(cwd, e.CATALYST_TOFU_WORKDIR) : resolve(dataDir, 'tofu'),
+      tofuPluginMirror: e.CATALYST_TOFU_PLUGIN_MIRROR,
+      tofuDbRole: e.CATALYST_TOFU_DB_ROLE ?? 'per-deployment',
       gitopsRepoUrl: e.CATALYST_GITOPS_REPO_URL,
       gitopsBranch: e.CATALYST_GITOPS_BRANCH,
       kubeconfigTimeoutSeconds: e.CATALYST_KUBECONFIG_TIMEOUT,
+      kubeconfigTokenGraceSeconds: e.CATALYST_KUBECONFIG_TOKEN_GRACE,
+      kubeApiPort: e.CATALYST_KUBE_API_PORT,
       firstSeenTimeoutSeconds: e.CATALYST_PHASE1_FIRST_SEEN_TIMEOUT,
       watchTimeoutSeconds: e.CATALYST_PHASE1_WATCH_TIMEOUT,
       cancelGraceSeconds: e.CATALYST_CANCEL_GRACE,

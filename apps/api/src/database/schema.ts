@@ -8,3 +8,4 @@ export * from '../events/events.schema.js';
 export * from '../mail/mail.schema.js';
 export * from '../ratelimit/rate-limit.schema.js';
 export * from '../tenants/tenants.schema.js';
+export * from '../wallets/wallets.schema.js';

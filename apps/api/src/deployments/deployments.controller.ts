@@ -3,9 +3,7 @@ import {
   createDeploymentResponseSchema,
   deploymentListSchema,
   deploymentSchema,
-  type PhaseName,
   type ProvisionRequest,
-  phaseNames,
   provisionRequestSchema,
   retryRequestSchema,
   wipeRequestSchema,
@@ -14,35 +12,27 @@ import { Controller, Delete, Get, HttpCode, Post, Put, Req, Res } from '@nestjs/
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { CurrentUser, type Principal, Public, Roles } from '../auth/roles.decorator.js';
-import { ValidationError } from '../common/app-error.js';
 import { Returns, ZodBody, ZodParam } from '../common/validation.js';
 import { ComponentsService } from './components.service.js';
-import { DeploymentStream } from './deployment-stream.js';
-import { DeploymentsRepository } from './deployments.repository.js';
+import { DEPLOYMENT_ROLES, DeploymentStreamService } from './deployment-stream.service.js';
 import { DeploymentsService } from './deployments.service.js';
-import { DeploymentEventsHub } from './events.hub.js';
-import { RunScheduler } from './run.scheduler.js';
 
 const idParam = z.uuid({ message: 'Not a deployment id' });
 
 @Controller('api/v1/deployments')
-@Roles('superadmin', 'sovereign-admin')
+@Roles(...DEPLOYMENT_ROLES)
 export class DeploymentsController {
   constructor(
     private readonly deployments: DeploymentsService,
-    private readonly scheduler: RunScheduler,
-    private readonly repo: DeploymentsRepository,
-    private readonly hub: DeploymentEventsHub,
+    private readonly streams: DeploymentStreamService,
     private readonly componentsService: ComponentsService,
   ) {}
 
   /** The Provision click: holds the name, queues the run and answers where to watch it. */
   @Post()
   @Returns(createDeploymentResponseSchema, 201)
-  async create(@ZodBody(provisionRequestSchema) body: ProvisionRequest, @CurrentUser() user: Principal) {
-    const { id, fqdn } = await this.deployments.create(body, user);
-    void this.scheduler.tick();
-    return { id, status: 'queued' as const, fqdn, streamURL: `/api/v1/deployments/${id}/logs` };
+  create(@ZodBody(provisionRequestSchema) body: ProvisionRequest, @CurrentUser() user: Principal) {
+    return this.deployments.create(body, user);
   }
 
   @Get()
@@ -57,48 +47,31 @@ export class DeploymentsController {
     return this.deployments.get(id);
   }
 
-  /** Server-sent events of the run; `Last-Event-ID` resumes exactly after the last event seen. */
+  /**
+   * Server-sent events of the run; `Last-Event-ID` resumes exactly after the last event seen. Open
+   * streams are capped (429 too_many_streams before the stream starts) and end on sign-out.
+   */
   @Get(':id/logs')
-  async logs(
+  logs(
     @ZodParam('id', idParam) id: string,
+    @CurrentUser() user: Principal,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    await this.deployments.get(id);
-    const header =
-      request.headers['last-event-id'] ?? (request.query as { lastEventId?: string }).lastEventId ?? '0';
-    const after = Number(header);
-    if (!Number.isInteger(after) || after < 0) {
-      throw new ValidationError([{ path: 'Last-Event-ID', message: 'Must be an event id (a whole number)' }]);
-    }
-    reply.hijack();
-    reply.raw.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-      'x-request-id': String(request.id),
-    });
-    reply.raw.write('retry: 3000\n\n');
-    new DeploymentStream(id, after, this.repo, this.hub, reply.raw).start();
+    return this.streams.open(id, user, request, reply);
   }
 
   @Post(':id/phases/:phase/retry')
   @HttpCode(200)
   @Returns(deploymentSchema)
-  async retry(
+  retry(
     @ZodParam('id', idParam) id: string,
     @ZodParam('phase', z.string().max(64)) phase: string,
     @ZodBody(retryRequestSchema) body: z.infer<typeof retryRequestSchema>,
     @CurrentUser() user: Principal,
   ) {
-    // A phase name retries the run from there; a bootstrap-kit component asks Flux to try that release again.
-    if (phaseNames.includes(phase as PhaseName))
-      await this.deployments.retry(id, phase, body.hetznerToken, user);
-    else if ((await this.componentsService.retry(id, phase, user)).requeued)
-      await this.repo.notifyControl(id);
-    void this.scheduler.tick();
-    return this.deployments.get(id);
+    // A phase name, or a bootstrap-kit component: DeploymentsService.retry tells them apart.
+    return this.deployments.retry(id, phase, body.hetznerToken, user);
   }
 
   /** The bootstrap kit's components as the watch last saw them. */
@@ -118,14 +91,12 @@ export class DeploymentsController {
   @Post(':id/wipe')
   @HttpCode(202)
   @Returns(deploymentSchema, 202)
-  async wipe(
+  wipe(
     @ZodParam('id', idParam) id: string,
     @ZodBody(wipeRequestSchema) body: z.infer<typeof wipeRequestSchema>,
     @CurrentUser() user: Principal,
   ) {
-    const deployment = await this.deployments.wipe(id, body.hetznerToken, user);
-    void this.scheduler.tick();
-    return deployment;
+    return this.deployments.wipe(id, body.hetznerToken, user);
   }
 
   @Delete(':id')

@@ -1,12 +1,18 @@
-import { rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expectedKitReleases } from '@catalyst/contracts';
+import { dump, load } from 'js-yaml';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeApiServerEmulator } from '../../test/fixtures/kube/kube-apiserver.emulator.js';
 import { PDNS_TEST_API_KEY, PowerDnsServer } from '../../test/fixtures/powerdns/powerdns-server.js';
+import { EmulatorServer, sendJson } from '../../test/fixtures/registrars/emulator-server.js';
 import { readInvocations, writeTofuControl } from '../../test/fixtures/tofu/tofu-fixture.js';
 import { eventually } from '../../test/helpers/eventually.js';
+import { startHetzner } from '../../test/helpers/hetzner.js';
 import { convergedKit } from '../../test/helpers/kit.js';
 import { FAKE_HETZNER_TOKEN, provisionRequest } from '../../test/helpers/provision-request.js';
 import { signIn } from '../../test/helpers/sign-in.js';
@@ -15,6 +21,7 @@ import { SseClient } from '../../test/helpers/sse-client.js';
 import { startTestApp, type TestApp } from '../../test/helpers/test-app.js';
 import { fixtureTofuBin } from '../../test/helpers/tofu-bin.js';
 import { deriveRunSecret, SECRET_KEYS, type SecretKeys } from '../crypto/keys.js';
+import { Sealer } from '../crypto/sealer.js';
 import { DeploymentsRepository } from './deployments.repository.js';
 import { DeploymentsService } from './deployments.service.js';
 import { RunScheduler } from './run.scheduler.js';
@@ -27,7 +34,14 @@ let t: TestApp;
 let base: string;
 let cookie: string;
 let tofu: ReturnType<typeof fixtureTofuBin>;
+let hetzner: Awaited<ReturnType<typeof startHetzner>>;
 let db: pg.Client;
+
+/** The emulator's kubeconfig as parsed: one cluster and one user, which the tests tamper with. */
+interface KubeconfigDoc {
+  clusters: [{ name: string; cluster: Record<string, unknown> }];
+  users: [{ name: string; user: Record<string, unknown> }];
+}
 
 async function api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
   const response = await fetch(`${base}${path}`, {
@@ -66,12 +80,16 @@ beforeAll(async () => {
   pdns = new PowerDnsServer();
   await pdns.start();
   // The new Sovereign's API: its bootstrap kit has converged, so runs go through to handover.
-  kube = new KubeApiServerEmulator();
+  kube = new KubeApiServerEmulator({ tls: true });
   await kube.start();
   convergedKit(kube);
   KUBECONFIG = kube.kubeconfig();
   smtp = new SmtpPeer();
-  tofu = fixtureTofuBin();
+  // The fixture's servers and load balancer are on 127.0.0.1, and the api expects the kube-apiserver
+  // on the emulator's port: the emulator's kubeconfig is then that of this Sovereign.
+  tofu = fixtureTofuBin({ publicIpv4: '127.0.0.1' });
+  // The Hetzner Cloud API tofu creates the Sovereigns' resources in, with the runs' token.
+  hetzner = await startHetzner();
   t = await startTestApp({
     env: {
       SMTP_URL: await smtp.start(),
@@ -81,9 +99,11 @@ beforeAll(async () => {
       CATALYST_NAMESERVERS: 'ns1.catalyst.test,ns2.catalyst.test',
       CATALYST_TOFU_BIN: tofu.bin,
       CATALYST_TOFU_WORKDIR: `${tofu.dir}/work`,
+      HCLOUD_ENDPOINT: hetzner.baseUrl,
       CATALYST_CANCEL_GRACE: '5s',
       CATALYST_RUN_LEASE_TTL: '3s',
       CATALYST_MAX_RUNS_PER_PROJECT: '5',
+      CATALYST_KUBE_API_PORT: String(kube.port),
     },
   });
   await t.app.listen({ port: 0, host: '127.0.0.1' });
@@ -98,6 +118,7 @@ afterAll(async () => {
   await smtp.stop();
   await pdns.stop();
   await kube.stop();
+  await hetzner.stop();
   rmSync(tofu.dir, { recursive: true, force: true });
 });
 
@@ -181,10 +202,12 @@ describe('a provisioning run', () => {
     expect(rows[0].sealed_kubeconfig).not.toContain(kube.token);
     expect(rows[0].kubeconfig_token_hash).toBeNull();
     expect(rows[0].sealed_hetzner_token).toBeNull();
-    expect((await postKubeconfig(id)).status).toBe(403);
+    const again = await postKubeconfig(id);
+    expect(again.status).toBe(409);
+    expect((await again.json()).error.code).toBe('kubeconfig_already_posted');
     const download = await api('GET', `/api/v1/deployments/${id}/kubeconfig`);
     expect(download.status).toBe(200);
-    expect(download.text).toBe(KUBECONFIG);
+    expect(load(download.text)).toEqual(load(KUBECONFIG));
     const audit = await db.query(`select action from audit_log where target = $1`, [`deployment:${id}`]);
     expect(audit.rows.map((r) => r.action)).toEqual(['kubeconfig.download']);
   });
@@ -304,6 +327,230 @@ describe('failure, retry and cancel', { timeout: 120_000 }, () => {
     );
     expect(applies.length).toBeGreaterThan(0);
     expect((await api('POST', `/api/v1/deployments/${id}/cancel`)).status).toBe(409);
+  });
+});
+
+describe('the kubeconfig post-back', { timeout: 120_000 }, () => {
+  /** A run waiting in flux-bootstrap for its kubeconfig. */
+  async function waitingRun(subdomain: string): Promise<string> {
+    writeTofuControl(tofu.controlPath, { resourceDelayMs: 5 });
+    const created = await api(
+      'POST',
+      '/api/v1/deployments',
+      provisionRequest({ domain: { mode: 'pool', poolDomain: 'omani.works', subdomain } }),
+    );
+    expect(created.status).toBe(201);
+    const { id } = created.json();
+    const client = await stream(id);
+    await client.waitFor(
+      (e) => e.event === 'log' && String(e.data.line).includes('Waiting for the new control plane'),
+    );
+    await client.close();
+    return id;
+  }
+
+  /** The emulator's (valid) kubeconfig with `change` applied to its parsed document. */
+  function tampered(change: (doc: KubeconfigDoc) => void): string {
+    const doc = load(KUBECONFIG) as KubeconfigDoc;
+    change(doc);
+    return dump(doc);
+  }
+
+  async function refusedFields(id: string, body: string): Promise<string[]> {
+    const res = await postKubeconfig(id, kubeconfigToken(id), body);
+    const json = await res.json();
+    expect(res.status, JSON.stringify(json)).toBe(422);
+    expect(json.error.code).toBe('invalid_kubeconfig');
+    const paths = json.error.details.issues.map((i: { path: string }) => i.path);
+    expect(json.error.message).toContain(paths[0]);
+    return paths;
+  }
+
+  let scratch: string;
+  let exploitTarget: EmulatorServer;
+  beforeAll(async () => {
+    scratch = mkdtempSync(join(tmpdir(), 'catalyst-kubeconfig-exploits-'));
+    // Where a kubeconfig's server would send what an auth provider read from a file.
+    exploitTarget = new EmulatorServer((_, res) => sendJson(res, 200, {}));
+    await exploitTarget.start();
+  });
+  afterAll(async () => {
+    await exploitTarget.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('refuses exploit kubeconfigs field by field without spending the token, runs nothing, reads nothing, then accepts a valid one', async () => {
+    const id = await waitingRun('exploits');
+    const ranMarker = join(scratch, 'exec-ran');
+    const secretFile = join(scratch, 'token');
+    writeFileSync(secretFile, 'file-secret-never-to-be-sent', { mode: 0o600 });
+
+    const exec = tampered((doc) => {
+      doc.users[0].user = {
+        exec: {
+          apiVersion: 'client.authentication.k8s.io/v1',
+          command: '/bin/sh',
+          args: [
+            '-c',
+            `touch ${ranMarker}; echo '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"x"}}'`,
+          ],
+          interactiveMode: 'Never',
+        },
+      };
+    });
+    expect(await refusedFields(id, exec)).toEqual(['users[0].user.exec']);
+
+    const tokenFile = tampered((doc) => {
+      doc.clusters[0].cluster = { server: exploitTarget.baseUrl, 'insecure-skip-tls-verify': true };
+      doc.users[0].user = { 'auth-provider': { name: 'file', config: { tokenFile: secretFile } } };
+    });
+    expect(await refusedFields(id, tokenFile)).toEqual(
+      expect.arrayContaining(['users[0].user.auth-provider', 'clusters[0].cluster.server']),
+    );
+
+    const paths: [string, (doc: KubeconfigDoc) => void][] = [
+      [
+        'users[0].user.client-certificate',
+        (doc) => {
+          doc.users[0].user = { 'client-certificate': secretFile, 'client-key-data': 'QUJD' };
+        },
+      ],
+      [
+        'users[0].user.client-key',
+        (doc) => {
+          doc.users[0].user = { 'client-certificate-data': 'QUJD', 'client-key': secretFile };
+        },
+      ],
+      [
+        'clusters[0].cluster.certificate-authority',
+        (doc) => {
+          doc.clusters[0].cluster['certificate-authority'] = secretFile;
+        },
+      ],
+      [
+        'clusters[0].cluster.proxy-url',
+        (doc) => {
+          doc.clusters[0].cluster['proxy-url'] = exploitTarget.baseUrl;
+        },
+      ],
+    ];
+    for (const [field, change] of paths)
+      expect(await refusedFields(id, tampered(change)), field).toContain(field);
+
+    for (const server of [
+      `https://192.0.2.1:${kube.port}`,
+      'https://127.0.0.1:6443',
+      kube.baseUrl.replace('https:', 'http:'),
+    ]) {
+      const foreign = tampered((doc) => {
+        doc.clusters[0].cluster.server = server;
+      });
+      expect(await refusedFields(id, foreign), server).toEqual(['clusters[0].cluster.server']);
+    }
+    expect(await refusedFields(id, 'clusters: [\n')).toEqual(['(document)']);
+
+    // None of that spent the token: the valid kubeconfig is accepted and the run completes.
+    const client = await stream(id);
+    expect((await postKubeconfig(id)).status).toBe(204);
+    await client.waitFor((e) => e.event === 'deployment' && e.data.status === 'ready');
+    await client.close();
+    expect(existsSync(ranMarker)).toBe(false);
+    expect(exploitTarget.requests).toEqual([]);
+  });
+
+  it('lets exactly one of two racing posts with the valid token win', async () => {
+    const id = await waitingRun('racers');
+    const [a, b] = await Promise.all([postKubeconfig(id), postKubeconfig(id)]);
+    expect([a.status, b.status].sort()).toEqual([204, 409]);
+    const loser = a.status === 409 ? a : b;
+    expect((await loser.json()).error.code).toBe('kubeconfig_already_posted');
+    const posted = await db.query(
+      `select count(*)::int as n from deployment_events where deployment_id = $1 and payload->>'line' = 'cloud-init posted the kubeconfig back'`,
+      [id],
+    );
+    expect(posted.rows[0].n).toBe(1);
+  });
+
+  it('issues the token for the kubeconfig timeout plus its margin, and refuses it once expired', async () => {
+    const id = await waitingRun('latecomer');
+    const lifetime = 30 * 60 + 15 * 60; // CATALYST_KUBECONFIG_TIMEOUT + CATALYST_KUBECONFIG_TOKEN_GRACE (defaults)
+    const issued = await db.query(
+      `select kubeconfig_token_expires_at > now() as live,
+              kubeconfig_token_expires_at <= now() + make_interval(secs => $2) as bounded
+         from deployments where id = $1`,
+      [id, lifetime],
+    );
+    expect(issued.rows[0]).toEqual({ live: true, bounded: true });
+
+    await db.query(
+      `update deployments set kubeconfig_token_expires_at = now() - interval '1 second' where id = $1`,
+      [id],
+    );
+    const late = await postKubeconfig(id);
+    expect(late.status).toBe(401);
+    expect((await late.json()).error.code).toBe('expired_bearer');
+    const wrong = await postKubeconfig(id, 'not-the-token');
+    expect(wrong.status).toBe(401);
+    expect((await wrong.json()).error.code).toBe('invalid_bearer');
+    const { rows } = await db.query(
+      'select sealed_kubeconfig, kubeconfig_token_hash from deployments where id = $1',
+      [id],
+    );
+    expect(rows[0].sealed_kubeconfig).toBeNull();
+    expect(rows[0].kubeconfig_token_hash).not.toBeNull();
+    expect((await api('POST', `/api/v1/deployments/${id}/cancel`)).status).toBe(200);
+  });
+
+  it('refuses a stored kubeconfig that breaks the rules when a component retry loads it, and runs nothing', async () => {
+    const id = await waitingRun('tampered');
+    const client = await stream(id);
+    expect((await postKubeconfig(id)).status).toBe(204);
+    await client.waitFor((e) => e.event === 'deployment' && e.data.status === 'ready');
+    await client.close();
+    // A row written behind the api's back (or stored before the rules existed).
+    const ranMarker = join(scratch, 'stored-exec-ran');
+    const stored = tampered((doc) => {
+      doc.users[0].user = {
+        exec: { apiVersion: 'client.authentication.k8s.io/v1', command: 'touch', args: [ranMarker] },
+      };
+    });
+    await db.query('update deployments set sealed_kubeconfig = $2 where id = $1', [
+      id,
+      t.app.get(Sealer).seal(stored, id),
+    ]);
+    const retry = await api('POST', `/api/v1/deployments/${id}/phases/cert-manager/retry`, {});
+    expect(retry.status).toBe(409);
+    expect(retry.json().error.code).toBe('stored_kubeconfig_invalid');
+    expect(retry.json().error.message).toContain('users[0].user.exec');
+    const download = await api('GET', `/api/v1/deployments/${id}/kubeconfig`);
+    expect(download.status).toBe(409);
+    expect(download.text).not.toContain(ranMarker);
+    expect(existsSync(ranMarker)).toBe(false);
+  });
+
+  it("masks the cluster's k3s join token in tofu's output", async () => {
+    const fqdn = 'k3sleak.omani.works';
+    const k3sToken = createHash('sha256').update(`${FAKE_HETZNER_TOKEN}/${fqdn}/k3s-join`).digest('hex');
+    writeTofuControl(tofu.controlPath, {
+      resourceDelayMs: 5,
+      failCommand: 'plan',
+      failDetail: `user_data would change: token: "${k3sToken}"`,
+    });
+    const created = await api(
+      'POST',
+      '/api/v1/deployments',
+      provisionRequest({ domain: { mode: 'pool', poolDomain: 'omani.works', subdomain: 'k3sleak' } }),
+    );
+    const { id } = created.json();
+    const client = await stream(id);
+    await client.waitFor((e) => e.event === 'deployment' && e.data.status === 'failed');
+    await client.close();
+    const snapshot = await api('GET', `/api/v1/deployments/${id}`);
+    const plan = snapshot.json().phases.find((p: { name: string }) => p.name === 'tofu-plan');
+    expect(plan.error).toContain('[redacted]');
+    expect(snapshot.text).not.toContain(k3sToken);
+    expect(JSON.stringify(client.events)).not.toContain(k3sToken);
+    writeTofuControl(tofu.controlPath, {});
   });
 });
 
@@ -566,9 +813,14 @@ describe('run limits and prerequisites', () => {
 });
 
 describe('secrets', () => {
-  it('keeps the Hetzner token and the kubeconfig token out of logs, streams, responses and every database row', async () => {
+  it('keeps the Hetzner token, the kubeconfig token and the k3s join token out of logs, streams, responses and every database row', async () => {
     const list = await api('GET', '/api/v1/deployments');
     const ids: string[] = list.json().deployments.map((d: { id: string }) => d.id);
+    const k3sTokens: string[] = list
+      .json()
+      .deployments.map((d: { fqdn: string }) =>
+        createHash('sha256').update(`${FAKE_HETZNER_TOKEN}/${d.fqdn}/k3s-join`).digest('hex'),
+      );
     const streams = await Promise.all(
       ids.map(async (id) => {
         const client = await stream(id);
@@ -594,6 +846,7 @@ describe('secrets', () => {
     for (const [where, text] of Object.entries(haystacks)) {
       expect(text.includes(FAKE_HETZNER_TOKEN), where).toBe(false);
       for (const id of ids) expect(text.includes(kubeconfigToken(id)), where).toBe(false);
+      for (const k3s of k3sTokens) expect(text.includes(k3s), where).toBe(false);
     }
     expect(dump.length).toBeGreaterThan(1000);
   });

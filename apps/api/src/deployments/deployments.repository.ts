@@ -1,4 +1,4 @@
-import type { DeploymentEventInput, PhaseName } from '@catalyst/contracts';
+import type { DeploymentEventInput, DeploymentStatus, PhaseName } from '@catalyst/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, gt, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import { DATABASE, type Database, type Executor } from '../database/database.js';
@@ -8,11 +8,15 @@ import {
   deploymentPhases,
   deployments,
 } from './deployments.schema.js';
+import { type DeploymentTransition, initialDeploymentStatus, type PhaseTransition } from './run-state.js';
 
 export type DeploymentRow = typeof deployments.$inferSelect;
 export type NewDeployment = typeof deployments.$inferInsert;
 export type PhaseRow = typeof deploymentPhases.$inferSelect;
 export type EventRow = typeof deploymentEvents.$inferSelect;
+/** Any column but the status, which only moveTo() writes (from a transition). */
+export type DeploymentPatch = Partial<Omit<NewDeployment, 'id' | 'status'>> & { status?: never };
+export type PhasePatch = Partial<Pick<PhaseRow, 'startedAt' | 'finishedAt' | 'error'>>;
 
 /** Postgres channel announcing `<deploymentId>:<seq>` for every stored event. */
 export const EVENTS_CHANNEL = 'catalyst_deployment_events';
@@ -21,7 +25,7 @@ export const CONTROL_CHANNEL = 'catalyst_deployment_control';
 
 const UNIQUE_VIOLATION = '23505';
 /** States in which a run has an owner doing work. */
-export const RUNNABLE = ['queued', 'running', 'wiping'];
+export const RUNNABLE: DeploymentStatus[] = ['queued', 'running', 'wiping'];
 
 @Injectable()
 export class DeploymentsRepository {
@@ -31,14 +35,20 @@ export class DeploymentsRepository {
     return this.database.db;
   }
 
-  /** Inserts a deployment and its phases; undefined when a live deployment already holds the name. */
+  /**
+   * Inserts a deployment (in the state machine's initial status) and its phases; undefined when a live
+   * deployment already holds the name.
+   */
   async create(
     tx: Executor,
-    row: NewDeployment,
+    row: Omit<NewDeployment, 'status'> & { status?: never },
     phases: readonly PhaseName[],
   ): Promise<DeploymentRow | undefined> {
     try {
-      const [created] = await tx.insert(deployments).values(row).returning();
+      const [created] = await tx
+        .insert(deployments)
+        .values({ ...row, status: initialDeploymentStatus })
+        .returning();
       if (!created) return undefined;
       await tx
         .insert(deploymentPhases)
@@ -67,11 +77,93 @@ export class DeploymentsRepository {
     return this.db.select().from(deployments).orderBy(desc(deployments.createdAt));
   }
 
-  async update(id: string, patch: Partial<NewDeployment>, ex: Executor = this.db): Promise<void> {
+  async update(id: string, patch: DeploymentPatch, ex: Executor = this.db): Promise<void> {
     await ex
       .update(deployments)
       .set({ ...patch, updatedAt: sql`now()` })
       .where(eq(deployments.id, id));
+  }
+
+  /**
+   * Writes a legal move of the deployment's status (and `patch` with it). The caller holds the row's
+   * lock and read `move.from` under it; a row in another status is a bug, so it throws.
+   */
+  async moveTo(
+    tx: Executor,
+    id: string,
+    move: DeploymentTransition,
+    patch: DeploymentPatch = {},
+  ): Promise<void> {
+    const rows = await tx
+      .update(deployments)
+      .set({ ...patch, status: move.to, updatedAt: sql`now()` })
+      .where(and(eq(deployments.id, id), eq(deployments.status, move.from)))
+      .returning({ id: deployments.id });
+    if (!rows.length)
+      throw new Error(`deployment ${id} is no longer ${move.from}: its move to ${move.to} is stale`);
+  }
+
+  /**
+   * Issues the kubeconfig post-back bearer (its hash) for `lifetimeSeconds` from now by the database
+   * clock. A deployment that already holds its kubeconfig keeps its token spent: false.
+   */
+  async issueKubeconfigToken(
+    tx: Executor,
+    id: string,
+    tokenHash: string,
+    lifetimeSeconds: number,
+  ): Promise<boolean> {
+    const rows = await tx
+      .update(deployments)
+      .set({
+        kubeconfigTokenHash: tokenHash,
+        kubeconfigTokenExpiresAt: sql`now() + make_interval(secs => ${lifetimeSeconds})`,
+        updatedAt: sql`now()`,
+      })
+      .where(and(eq(deployments.id, id), isNull(deployments.sealedKubeconfig)))
+      .returning({ id: deployments.id });
+    return rows.length > 0;
+  }
+
+  /** A deployment, and whether its post-back bearer is within its lifetime (by the database clock). */
+  async getWithKubeconfigToken(id: string): Promise<{ row: DeploymentRow; tokenLive: boolean } | undefined> {
+    const [found] = await this.db
+      .select({
+        row: deployments,
+        tokenLive: sql<boolean>`coalesce(${deployments.kubeconfigTokenExpiresAt} > now(), false)`,
+      })
+      .from(deployments)
+      .where(eq(deployments.id, id));
+    return found;
+  }
+
+  /**
+   * Spends the post-back bearer and stores the kubeconfig in one statement: only a live token of this
+   * hash matches, so of two racing posts exactly one gets its row back (the other waits, then misses).
+   */
+  async consumeKubeconfigToken(
+    tx: Executor,
+    id: string,
+    tokenHash: string,
+    sealedKubeconfig: string,
+  ): Promise<boolean> {
+    const rows = await tx
+      .update(deployments)
+      .set({
+        sealedKubeconfig,
+        kubeconfigTokenHash: null,
+        kubeconfigTokenExpiresAt: null,
+        updatedAt: sql`now()`,
+      })
+      .where(
+        and(
+          eq(deployments.id, id),
+          eq(deployments.kubeconfigTokenHash, tokenHash),
+          gt(deployments.kubeconfigTokenExpiresAt, sql`now()`),
+        ),
+      )
+      .returning({ id: deployments.id });
+    return rows.length > 0;
   }
 
   async delete(tx: Executor, id: string): Promise<void> {
@@ -86,19 +178,27 @@ export class DeploymentsRepository {
       .orderBy(asc(deploymentPhases.position));
   }
 
-  async setPhase(id: string, name: string, patch: Partial<PhaseRow>, ex: Executor = this.db): Promise<void> {
-    await ex
+  /** Writes a legal move of one phase's status (under the deployment row's lock, like moveTo). */
+  async movePhase(
+    tx: Executor,
+    id: string,
+    name: string,
+    move: PhaseTransition,
+    patch: PhasePatch = {},
+  ): Promise<void> {
+    const rows = await tx
       .update(deploymentPhases)
-      .set(patch)
-      .where(and(eq(deploymentPhases.deploymentId, id), eq(deploymentPhases.name, name)));
-  }
-
-  /** Sets `name` and every later phase back to pending, for a retry from `name`. */
-  async resetPhasesFrom(tx: Executor, id: string, position: number): Promise<void> {
-    await tx
-      .update(deploymentPhases)
-      .set({ status: 'pending', startedAt: null, finishedAt: null, error: null })
-      .where(and(eq(deploymentPhases.deploymentId, id), sql`${deploymentPhases.position} >= ${position}`));
+      .set({ ...patch, status: move.to })
+      .where(
+        and(
+          eq(deploymentPhases.deploymentId, id),
+          eq(deploymentPhases.name, name),
+          eq(deploymentPhases.status, move.from),
+        ),
+      )
+      .returning({ name: deploymentPhases.name });
+    if (!rows.length)
+      throw new Error(`phase ${name} of ${id} is no longer ${move.from}: its move to ${move.to} is stale`);
   }
 
   /**
@@ -151,19 +251,49 @@ export class DeploymentsRepository {
     return rows.length > 0;
   }
 
-  /** Renews this owner's leases; returns the ids it still holds. */
-  async renew(owner: string, ids: string[], ttlSeconds: number): Promise<string[]> {
+  /**
+   * Renews this owner's leases; returns the runs it still holds, each saying whether a cancel was
+   * requested (so a cancel whose NOTIFY never arrived is still seen).
+   */
+  async renew(
+    owner: string,
+    ids: string[],
+    ttlSeconds: number,
+  ): Promise<{ id: string; cancelRequested: boolean }[]> {
     if (!ids.length) return [];
-    const rows = await this.db
+    return this.db
       .update(deployments)
       .set({ leaseExpiresAt: sql`now() + make_interval(secs => ${ttlSeconds})` })
       .where(and(inArray(deployments.id, ids), eq(deployments.leaseOwner, owner)))
-      .returning({ id: deployments.id });
-    return rows.map((r) => r.id);
+      .returning({
+        id: deployments.id,
+        cancelRequested: sql<boolean>`${deployments.cancelRequestedAt} is not null`,
+      });
   }
 
-  async releaseLease(id: string, owner: string): Promise<void> {
-    await this.db
+  /**
+   * The fence of every write a run makes: locks the deployment row if `owner` still holds a live
+   * lease on it and returns its status (what a status move starts from); undefined otherwise. Taken
+   * first in the write's transaction, so a lease taken over meanwhile waits for the write, and a write
+   * after the takeover is refused.
+   */
+  async lockHeldLease(tx: Executor, id: string, owner: string): Promise<DeploymentStatus | undefined> {
+    const [row] = await tx
+      .select({ status: deployments.status })
+      .from(deployments)
+      .where(
+        and(
+          eq(deployments.id, id),
+          eq(deployments.leaseOwner, owner),
+          gt(deployments.leaseExpiresAt, sql`now()`),
+        ),
+      )
+      .for('no key update');
+    return row?.status;
+  }
+
+  async releaseLease(id: string, owner: string, ex: Executor = this.db): Promise<void> {
+    await ex
       .update(deployments)
       .set({ leaseOwner: null, leaseExpiresAt: null })
       .where(and(eq(deployments.id, id), eq(deployments.leaseOwner, owner)));
@@ -208,9 +338,9 @@ export class DeploymentsRepository {
   }
 
   /** Adds a pending row for each expected component that has none yet (keeps what a previous watch saw). */
-  async seedComponents(id: string, componentIds: string[]): Promise<void> {
+  async seedComponents(id: string, componentIds: string[], ex: Executor = this.db): Promise<void> {
     if (!componentIds.length) return;
-    await this.db
+    await ex
       .insert(deploymentComponents)
       .values(componentIds.map((componentId) => ({ deploymentId: id, componentId })))
       .onConflictDoNothing();
@@ -232,7 +362,7 @@ export class DeploymentsRepository {
       });
   }
 
-  async notifyControl(id: string): Promise<void> {
-    await this.db.execute(sql`select pg_notify(${CONTROL_CHANNEL}, ${id})`);
+  async notifyControl(id: string, ex: Executor = this.db): Promise<void> {
+    await ex.execute(sql`select pg_notify(${CONTROL_CHANNEL}, ${id})`);
   }
 }

@@ -1,3 +1,4 @@
+import type { DeploymentStatus, PhaseStatus } from '@catalyst/contracts';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
@@ -24,7 +25,8 @@ export const deployments = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     fqdn: text('fqdn').notNull(),
-    status: text('status').notNull(),
+    /** Written only through run-state.ts's transition(). */
+    status: text('status').$type<DeploymentStatus>().notNull(),
     /** The provision request minus every secret. */
     request: jsonb('request').notNull(),
     installSet: text('install_set').array().notNull(),
@@ -33,6 +35,8 @@ export const deployments = pgTable(
     sealedHetznerToken: text('sealed_hetzner_token'),
     sealedRegistrarCredentials: text('sealed_registrar_credentials'),
     kubeconfigTokenHash: text('kubeconfig_token_hash'),
+    /** When the post-back bearer stops being accepted; null until a run issues it. */
+    kubeconfigTokenExpiresAt: timestamp('kubeconfig_token_expires_at', { withTimezone: true }),
     sealedKubeconfig: text('sealed_kubeconfig'),
     result: jsonb('result'),
     error: text('error'),
@@ -63,7 +67,7 @@ export const deploymentPhases = pgTable(
       .references(() => deployments.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     position: integer('position').notNull(),
-    status: text('status').notNull().default('pending'),
+    status: text('status').$type<PhaseStatus>().notNull().default('pending'),
     startedAt: timestamp('started_at', { withTimezone: true }),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
     error: text('error'),

@@ -1,54 +1,94 @@
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import {
   type Deployment,
+  type DeploymentEventInput,
+  type DeploymentStatus,
   installSet,
   type PhaseName,
   type ProvisionRequest,
   phaseNames,
-  terminalStatuses,
+  retryRunsTofu,
 } from '@catalyst/contracts';
 import { Inject, Injectable } from '@nestjs/common';
-import { AuditRepository } from '../audit/audit.repository.js';
+import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/roles.decorator.js';
-import { AppError, NotFoundError, ValidationError } from '../common/app-error.js';
+import { AppError, ValidationError } from '../common/app-error.js';
+import { CONFIG, type Config } from '../config/config.js';
 import { deriveRunSecret, SECRET_KEYS, type SecretKeys } from '../crypto/keys.js';
 import { Sealer } from '../crypto/sealer.js';
+import type { Executor, Tx } from '../database/database.js';
 import { DomainsService } from '../domains/domains.service.js';
 import { RegistrarsService } from '../domains/registrars/registrars.service.js';
+import { parseSovereignKubeconfig, serializeKubeconfig } from '../helmwatch/kubeconfig.js';
 import { ComponentsService } from './components.service.js';
-import { type DeploymentRow, DeploymentsRepository, type PhaseRow } from './deployments.repository.js';
+import {
+  kubeconfigAlreadyPosted as alreadyPosted,
+  emptyKubeconfig,
+  expiredBearer,
+  fqdnInUse,
+  hetznerTokenRequired,
+  invalidBearer,
+  kubeconfigTooLarge,
+  missingBearer,
+  notCancellable,
+  deploymentNotFound as notFound,
+  notRetryable,
+  notWipeable,
+  phaseNotReached,
+  runInProgress,
+  wipeFirst,
+} from './deployments.errors.js';
+import {
+  type DeploymentPatch,
+  type DeploymentRow,
+  DeploymentsRepository,
+  type PhaseRow,
+  RUNNABLE,
+} from './deployments.repository.js';
+import { RunScheduler } from './run.scheduler.js';
+import { tokenHash } from './run-secrets.js';
+import { canTransition, initialDeploymentStatus, transition, transitionPhase } from './run-state.js';
+import { kubeApiEndpointOf, loadStoredKubeconfig } from './stored-kubeconfig.js';
 import { fqdnOf, withoutSecrets } from './stored-request.js';
 
 /** A deployment holds its name for as long as a run may take to reach DNS, retries included. */
 const NAME_HOLD_SECONDS = 30 * 24 * 3600;
 const MAX_KUBECONFIG_BYTES = 1024 * 1024;
-/** Phases that run tofu, and so need the Hetzner token. */
-const TOFU_PHASES: PhaseName[] = ['preflight', 'tofu-init', 'tofu-plan', 'tofu-apply', 'tofu-output'];
 
-const notFound = () => new NotFoundError('No deployment has this id', 'deployment_not_found');
+/** Refusals of a customer's own domain that are not format mistakes (see DomainsService.reserveOwn). */
+const OWN_DOMAIN_REFUSALS = ['domain_not_allowed', 'zone_exists'];
 
-export function sha256(value: string): string {
-  return createHash('sha256').update(value).digest('hex');
+const CANCELLED = 'Cancelled by the operator';
+
+function sameHash(a: string, b: string): boolean {
+  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }
 
 /** Provision requests and what an operator does with a run: read it, retry, cancel, wipe, delete. */
 @Injectable()
 export class DeploymentsService {
   constructor(
+    @Inject(CONFIG) private readonly config: Config,
     @Inject(SECRET_KEYS) private readonly keys: SecretKeys,
     private readonly repo: DeploymentsRepository,
     private readonly domains: DomainsService,
     private readonly registrars: RegistrarsService,
     private readonly sealer: Sealer,
     private readonly components: ComponentsService,
-    private readonly audit: AuditRepository,
+    private readonly audit: AuditService,
+    private readonly scheduler: RunScheduler,
   ) {}
 
   /**
    * Accepts a provision request: holds the name (pool reservation or the customer's domain), seals
-   * the secrets and queues the run. 409 when a live deployment or an allocation holds the name.
+   * the secrets and queues the run. 409 when a live deployment or an allocation holds the name. The
+   * name is reserved in the same transaction as the deployment row, so a request that fails anywhere
+   * leaves nothing held. Answers where to watch the run.
    */
-  async create(request: ProvisionRequest, user: Principal): Promise<{ id: string; fqdn: string }> {
+  async create(
+    request: ProvisionRequest,
+    user: Principal,
+  ): Promise<{ id: string; status: DeploymentStatus; fqdn: string; streamURL: string }> {
     const id = randomUUID();
     const fqdn = fqdnOf(request.domain);
     const registrarCredentials =
@@ -59,14 +99,13 @@ export class DeploymentsService {
             'domain.credentials',
           )
         : undefined;
-    const reservation = await this.holdName(request, user.userId);
-    const row = await this.repo.db.transaction(async (tx) => {
+    await this.repo.db.transaction(async (tx) => {
+      const reservation = await this.holdName(request, user.userId, tx);
       const created = await this.repo.create(
         tx,
         {
           id,
           fqdn,
-          status: 'queued',
           request: withoutSecrets(request),
           installSet: installSet(request.components),
           hetznerProjectId: request.credentials.hetznerProjectId,
@@ -75,20 +114,15 @@ export class DeploymentsService {
           sealedRegistrarCredentials: registrarCredentials
             ? this.sealer.seal(JSON.stringify(registrarCredentials), id)
             : null,
-          kubeconfigTokenHash: sha256(deriveRunSecret(this.keys, 'kubeconfig-token', id)),
           createdBy: user.userId,
         },
         phaseNames,
       );
-      if (created) await this.repo.appendEvent(id, { type: 'deployment', status: 'queued' }, tx);
-      return created;
+      if (!created) throw fqdnInUse(fqdn);
+      await this.repo.appendEvent(id, { type: 'deployment', status: created.status }, tx);
     });
-    if (!row) {
-      await this.domains.release(fqdn).catch(() => undefined);
-      throw fqdnInUse(fqdn);
-    }
-    await this.repo.notifyControl(id);
-    return { id, fqdn };
+    await this.wake(id);
+    return { id, status: initialDeploymentStatus, fqdn, streamURL: `/api/v1/deployments/${id}/logs` };
   }
 
   async list(): Promise<Deployment[]> {
@@ -107,74 +141,103 @@ export class DeploymentsService {
     return toDeployment(row, phases, components);
   }
 
-  /** Re-runs a stopped run from `phase` (and everything after it). */
+  /**
+   * Retries a stopped run. A phase name re-runs it from that phase (and everything after it); a
+   * bootstrap-kit component asks Flux to try that release again, and a run that stopped at the kit
+   * watches again.
+   */
   async retry(
+    id: string,
+    name: string,
+    hetznerToken: string | undefined,
+    user: Principal,
+  ): Promise<Deployment> {
+    if (phaseNames.includes(name as PhaseName)) await this.retryPhase(id, name, hetznerToken, user);
+    else await this.retryComponent(id, name, user);
+    return this.get(id);
+  }
+
+  private async retryPhase(
     id: string,
     phase: string,
     hetznerToken: string | undefined,
     user: Principal,
-  ): Promise<Deployment> {
-    if (!phaseNames.includes(phase as PhaseName)) {
-      throw new AppError(
-        400,
-        'unknown_phase',
-        `No phase "${phase}"; the phases are ${phaseNames.join(', ')}`,
-      );
-    }
+  ): Promise<void> {
     await this.repo.db.transaction(async (tx) => {
       const row = await this.repo.lock(tx, id);
       if (!row) throw notFound();
-      if (row.status !== 'failed' && row.status !== 'cancelled') {
-        throw new AppError(
-          409,
-          'not_retryable',
-          `The run is ${row.status}; only a failed or cancelled run can be retried`,
-        );
-      }
+      if (!canTransition(row.status, 'queued')) throw notRetryable(row.status);
       const phases = await this.repo.phases(id, tx);
       const target = phases.find((p) => p.name === phase) as PhaseRow;
       const firstOpen = phases.find((p) => p.status !== 'succeeded' && p.status !== 'skipped');
-      if (firstOpen && target.position > firstOpen.position) {
-        throw new AppError(
-          409,
-          'phase_not_reached',
-          `Retry from ${firstOpen.name} or earlier: ${phase} has not been reached`,
-        );
-      }
-      const needsToken = phases.some(
-        (p) => p.position >= target.position && TOFU_PHASES.includes(p.name as PhaseName),
-      );
-      if (needsToken && !hetznerToken && !row.sealedHetznerToken) {
-        throw new AppError(
-          422,
-          'hetzner_token_required',
-          'This retry runs OpenTofu: send the Hetzner token with it',
-          {
-            issues: [{ path: 'hetznerToken', message: 'Required to run OpenTofu again' }],
-          },
-        );
-      }
-      await this.repo.resetPhasesFrom(tx, id, target.position);
-      await this.repo.update(
-        id,
-        {
-          status: 'queued',
-          kind: 'provision',
-          error: null,
-          cancelRequestedAt: null,
-          ...(hetznerToken ? { sealedHetznerToken: this.sealer.seal(hetznerToken, id) } : {}),
-        },
+      if (firstOpen && target.position > firstOpen.position) throw phaseNotReached(phase, firstOpen.name);
+      // The SPA asks for the token by the same rule (libs/contracts), so it never meets this 422.
+      if (retryRunsTofu(target.name) && !hetznerToken && !row.sealedHetznerToken)
+        throw hetznerTokenRequired();
+      await this.requeueFrom(
         tx,
-      );
-      await this.repo.appendEvent(
-        id,
+        row,
+        phases,
+        target,
+        hetznerToken ? { sealedHetznerToken: this.sealer.seal(hetznerToken, id) } : {},
         { type: 'log', phase, stream: 'stdout', line: `Retry from ${phase} requested by ${user.email}` },
-        tx,
       );
-      await this.repo.appendEvent(id, { type: 'deployment', status: 'queued' }, tx);
     });
+    await this.wake(id);
+  }
+
+  private async retryComponent(id: string, name: string, user: Principal): Promise<void> {
+    await this.components.retry(id, name, user);
+    if (await this.requeueKitWatch(id)) await this.wake(id);
+  }
+
+  /** A run that stopped at the kit watches again (from the bootstrap-kit phase), so it follows the retry. */
+  private requeueKitWatch(id: string): Promise<boolean> {
+    return this.repo.db.transaction(async (tx) => {
+      const row = await this.repo.lock(tx, id);
+      const phases = await this.repo.phases(id, tx);
+      const kit = phases.find((p) => p.name === 'bootstrap-kit');
+      if (!row || !kit || !canTransition(row.status, 'queued') || kit.status !== 'failed') return false;
+      await this.requeueFrom(tx, row, phases, kit, {});
+      return true;
+    });
+  }
+
+  /**
+   * Queues a stopped run (row locked by the caller) to run again from `from`: that phase and every
+   * later one move back to pending, and `note` says why in the stream before the status does.
+   */
+  private async requeueFrom(
+    tx: Executor,
+    row: DeploymentRow,
+    phases: PhaseRow[],
+    from: PhaseRow,
+    patch: DeploymentPatch,
+    note?: DeploymentEventInput,
+  ): Promise<void> {
+    for (const phase of phases) {
+      if (phase.position < from.position || phase.status === 'pending') continue;
+      await this.repo.movePhase(tx, row.id, phase.name, transitionPhase(phase.status, 'pending'), {
+        startedAt: null,
+        finishedAt: null,
+        error: null,
+      });
+    }
+    const move = transition(row.status, 'queued');
+    await this.repo.moveTo(tx, row.id, move, {
+      kind: 'provision',
+      error: null,
+      cancelRequestedAt: null,
+      ...patch,
+    });
+    if (note) await this.repo.appendEvent(row.id, note, tx);
+    await this.repo.appendEvent(row.id, { type: 'deployment', status: move.to }, tx);
+  }
+
+  /** Tells every replica (through the database) that the run has work, and looks at once on this one. */
+  private async wake(id: string): Promise<void> {
     await this.repo.notifyControl(id);
-    return this.get(id);
+    void this.scheduler.tick();
   }
 
   /** Stops a run: a queued one at once, a running one through its owner (SIGINT to tofu first). */
@@ -183,25 +246,13 @@ export class DeploymentsService {
       const row = await this.repo.lock(tx, id);
       if (!row) throw notFound();
       if (row.status === 'queued' && !row.leaseOwner) {
-        await this.repo.update(
-          id,
-          { status: 'cancelled', error: 'Cancelled by the operator', sealedHetznerToken: null },
-          tx,
-        );
-        await this.repo.appendEvent(
-          id,
-          { type: 'deployment', status: 'cancelled', error: 'Cancelled by the operator' },
-          tx,
-        );
+        const move = transition(row.status, 'cancelled');
+        await this.repo.moveTo(tx, id, move, { error: CANCELLED, sealedHetznerToken: null });
+        await this.repo.appendEvent(id, { type: 'deployment', status: move.to, error: CANCELLED }, tx);
         return;
       }
-      if (row.status !== 'running' && row.status !== 'queued') {
-        throw new AppError(
-          409,
-          'not_cancellable',
-          `The run is ${row.status}; only a queued or running run can be cancelled`,
-        );
-      }
+      // A run with an owner is cancelled by that owner (it stops its tofu first).
+      if (!canTransition(row.status, 'cancelled')) throw notCancellable(row.status);
       await this.repo.update(id, { cancelRequestedAt: new Date() }, tx);
       await this.repo.appendEvent(
         id,
@@ -218,31 +269,21 @@ export class DeploymentsService {
     await this.repo.db.transaction(async (tx) => {
       const row = await this.repo.lock(tx, id);
       if (!row) throw notFound();
-      if (!terminalStatuses.includes(row.status as never) || row.status === 'wiped') {
-        throw new AppError(
-          409,
-          'not_wipeable',
-          `The run is ${row.status}; cancel it or let it finish before wiping`,
-        );
-      }
-      await this.repo.update(
-        id,
-        {
-          status: 'wiping',
-          kind: 'wipe',
-          error: null,
-          sealedHetznerToken: this.sealer.seal(hetznerToken, id),
-        },
-        tx,
-      );
+      if (!canTransition(row.status, 'wiping')) throw notWipeable(row.status);
+      const move = transition(row.status, 'wiping');
+      await this.repo.moveTo(tx, id, move, {
+        kind: 'wipe',
+        error: null,
+        sealedHetznerToken: this.sealer.seal(hetznerToken, id),
+      });
       await this.repo.appendEvent(
         id,
         { type: 'log', phase: 'wipe', stream: 'stdout', line: `Wipe requested by ${user.email}` },
         tx,
       );
-      await this.repo.appendEvent(id, { type: 'deployment', status: 'wiping' }, tx);
+      await this.repo.appendEvent(id, { type: 'deployment', status: move.to }, tx);
     });
-    await this.repo.notifyControl(id);
+    await this.wake(id);
     return this.get(id);
   }
 
@@ -251,12 +292,8 @@ export class DeploymentsService {
     const fqdn = await this.repo.db.transaction(async (tx) => {
       const row = await this.repo.lock(tx, id);
       if (!row) throw notFound();
-      if (row.hasCloudResources) {
-        throw new AppError(409, 'wipe_first', `${row.fqdn} still has cloud resources; wipe it first`);
-      }
-      if (['queued', 'running', 'wiping'].includes(row.status)) {
-        throw new AppError(409, 'run_in_progress', `The run is ${row.status}; cancel it first`);
-      }
+      if (row.hasCloudResources) throw wipeFirst(row.fqdn);
+      if (RUNNABLE.includes(row.status)) throw runInProgress(row.status);
       await this.repo.delete(tx, id);
       return row.status === 'wiped' ? undefined : row.fqdn;
     });
@@ -264,36 +301,33 @@ export class DeploymentsService {
     if (fqdn) await this.domains.release(fqdn).catch(() => undefined);
   }
 
-  /** cloud-init's post-back: the one-time token authorises exactly one kubeconfig. */
+  /**
+   * cloud-init's post-back. The run's bearer (one-time, time-bound) authorises exactly one kubeconfig,
+   * and only one that passes the strict rules (helmwatch/kubeconfig.ts): it is checked before the
+   * token is spent, then stored in its canonical form while the token is spent in one statement.
+   * 401: no, wrong or expired bearer; 409: this deployment's bearer, already spent (a racing post lost).
+   */
   async acceptKubeconfig(id: string, bearer: string | undefined, body: unknown): Promise<void> {
-    const row = await this.repo.get(id);
-    if (!row) throw notFound();
-    if (!bearer)
-      throw new AppError(401, 'missing_bearer', 'Send the run token as Authorization: Bearer <token>');
-    const expected = row.kubeconfigTokenHash;
-    const actual = sha256(bearer);
-    if (!expected || !timingSafeEqual(Buffer.from(expected), Buffer.from(actual))) {
-      throw new AppError(
-        403,
-        'invalid_bearer',
-        'This token does not authorise a kubeconfig for this deployment',
-      );
+    if (!bearer) throw missingBearer();
+    const found = await this.repo.getWithKubeconfigToken(id);
+    if (!found) throw notFound();
+    const { row, tokenLive } = found;
+    const presented = tokenHash(bearer);
+    if (!row.kubeconfigTokenHash || !sameHash(row.kubeconfigTokenHash, presented)) {
+      if (row.sealedKubeconfig && this.isRunToken(id, presented)) throw alreadyPosted();
+      throw invalidBearer();
     }
+    if (!tokenLive) throw expiredBearer();
     const kubeconfig = typeof body === 'string' ? body : '';
-    if (!kubeconfig.trim())
-      throw new AppError(422, 'empty_kubeconfig', 'The body is empty: send the kubeconfig YAML');
-    if (Buffer.byteLength(kubeconfig) > MAX_KUBECONFIG_BYTES) {
-      throw new AppError(422, 'kubeconfig_too_large', 'A kubeconfig is at most 1 MiB');
-    }
-    if (!/^\s*clusters:/m.test(kubeconfig) || !/^\s*users:/m.test(kubeconfig)) {
-      throw new AppError(422, 'not_a_kubeconfig', 'The body is not a kubeconfig (no clusters/users)');
-    }
-    await this.repo.db.transaction(async (tx) => {
-      await this.repo.update(
-        id,
-        { sealedKubeconfig: this.sealer.seal(kubeconfig, id), kubeconfigTokenHash: null },
-        tx,
-      );
+    if (!kubeconfig.trim()) throw emptyKubeconfig();
+    if (Buffer.byteLength(kubeconfig) > MAX_KUBECONFIG_BYTES) throw kubeconfigTooLarge();
+    const parsed = parseSovereignKubeconfig(
+      kubeconfig,
+      kubeApiEndpointOf(row, this.config.deployments.kubeApiPort),
+    );
+    const sealed = this.sealer.seal(serializeKubeconfig(parsed), id);
+    const accepted = await this.repo.db.transaction(async (tx) => {
+      if (!(await this.repo.consumeKubeconfigToken(tx, id, presented, sealed))) return false;
       await this.repo.appendEvent(
         id,
         {
@@ -304,33 +338,49 @@ export class DeploymentsService {
         },
         tx,
       );
+      return true;
     });
+    if (accepted) return;
+    // Spent or expired between the check above and the update.
+    if ((await this.repo.get(id))?.sealedKubeconfig) throw alreadyPosted();
+    throw expiredBearer('This token has expired');
   }
 
-  /** The Sovereign's kubeconfig for its admin; every download is audited. */
+  /** Whether a presented bearer is this deployment's (derived) post-back token, spent or not. */
+  private isRunToken(id: string, presentedHash: string): boolean {
+    return sameHash(tokenHash(deriveRunSecret(this.keys, 'kubeconfig-token', id)), presentedHash);
+  }
+
+  /** The Sovereign's kubeconfig for its admin, checked again before it leaves; every download is audited. */
   async kubeconfig(id: string, user: Principal): Promise<{ fqdn: string; yaml: string }> {
     const row = await this.repo.get(id);
     if (!row) throw notFound();
-    if (!row.sealedKubeconfig)
-      throw new AppError(409, 'kubeconfig_not_ready', 'The cluster has not posted its kubeconfig yet');
+    const kubeconfig = loadStoredKubeconfig(row, this.sealer, this.config.deployments.kubeApiPort);
     await this.audit.record({
       actorId: user.userId,
       actorEmail: user.email,
       action: 'kubeconfig.download',
       target: `deployment:${id}`,
     });
-    return { fqdn: row.fqdn, yaml: this.sealer.unseal(row.sealedKubeconfig, id) };
+    return { fqdn: row.fqdn, yaml: serializeKubeconfig(kubeconfig) };
   }
 
-  private async holdName(request: ProvisionRequest, userId: string) {
+  private async holdName(request: ProvisionRequest, userId: string, tx: Tx) {
     const { domain } = request;
     try {
       return domain.mode === 'pool'
-        ? await this.domains.reservePool(domain.poolDomain, domain.subdomain, userId, NAME_HOLD_SECONDS)
-        : await this.domains.reserveOwn(domain.domain, domain.mode, userId, NAME_HOLD_SECONDS);
+        ? await this.domains.reservePool(domain.poolDomain, domain.subdomain, userId, NAME_HOLD_SECONDS, tx)
+        : await this.domains.reserveOwn(domain.domain, domain.mode, userId, NAME_HOLD_SECONDS, tx);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       if (error.status === 409) throw fqdnInUse(fqdnOf(domain));
+      // A name that is well-formed but not the customer's to use: 422 with its code, pointing at the field.
+      if (OWN_DOMAIN_REFUSALS.includes(error.code)) {
+        throw new AppError(422, error.code, error.message, {
+          ...error.details,
+          issues: [{ path: 'domain.domain', message: error.message }],
+        });
+      }
       if (error.status === 422) {
         const path =
           domain.mode === 'pool'
@@ -345,10 +395,6 @@ export class DeploymentsService {
   }
 }
 
-function fqdnInUse(fqdn: string): AppError {
-  return new AppError(409, 'fqdn_in_use', `${fqdn} is already held by a live deployment or allocation`);
-}
-
 export function toDeployment(
   row: DeploymentRow,
   phases: PhaseRow[],
@@ -358,12 +404,12 @@ export function toDeployment(
   return {
     id: row.id,
     fqdn: row.fqdn,
-    status: row.status as Deployment['status'],
+    status: row.status,
     orgName: request.org.name,
     domainMode: request.domain.mode,
     phases: phases.map((p) => ({
       name: p.name as PhaseName,
-      status: p.status as Deployment['phases'][number]['status'],
+      status: p.status,
       ...(p.startedAt ? { startedAt: p.startedAt.toISOString() } : {}),
       ...(p.finishedAt ? { finishedAt: p.finishedAt.toISOString() } : {}),
       ...(p.error ? { error: p.error } : {}),

@@ -8,7 +8,8 @@ export function workdirFor(root: string, fqdn: string): string {
 }
 
 /**
- * Copies the OpenTofu module into the workdir (0700, files 0600) and writes the variables to
+ * Copies the OpenTofu module into the workdir (0700, files 0600), its dependency lock file
+ * `.terraform.lock.hcl` included (it pins the provider's hashes), and writes the variables to
  * `tofu.auto.tfvars.json` (0600). State is not here: it lives in the Postgres backend.
  */
 export async function stageWorkdir(moduleDir: string, dir: string, tfvars: Tfvars): Promise<void> {
@@ -23,6 +24,33 @@ export async function stageWorkdir(moduleDir: string, dir: string, tfvars: Tfvar
   await writeFile(join(dir, 'tofu.auto.tfvars.json'), `${JSON.stringify(tfvars, null, 2)}\n`, {
     mode: 0o600,
   });
+}
+
+/** The run's OpenTofu CLI configuration (OpenTofu expects the `.tfrc` suffix for TF_CLI_CONFIG_FILE). */
+export function cliConfigPath(dir: string): string {
+  return join(dir, 'tofu-cli.tfrc');
+}
+
+/**
+ * Writes a CLI configuration that installs providers from the filesystem mirror `mirror` and from
+ * nowhere else: with an explicit `provider_installation` and no `direct` method, tofu never asks a
+ * registry. The mirror holds `registry.opentofu.org/<namespace>/<type>/…` (`tofu providers mirror`).
+ */
+export async function writePluginMirrorConfig(dir: string, mirror: string): Promise<void> {
+  const config = [
+    'provider_installation {',
+    '  filesystem_mirror {',
+    `    path = ${hclString(mirror)}`,
+    '  }',
+    '}',
+    '',
+  ];
+  await writeFile(cliConfigPath(dir), config.join('\n'), { mode: 0o600 });
+}
+
+/** A quoted HCL string: JSON's escapes, plus HCL's own template sequences made literal. */
+function hclString(value: string): string {
+  return JSON.stringify(value).replaceAll('${', '$${').replaceAll('%{', '%%{');
 }
 
 /** Removes the variables file (it holds the cloud token) once a run has stopped. */

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, eq, lte, sql } from 'drizzle-orm';
+import type { PgInsertValue } from 'drizzle-orm/pg-core';
 import { DATABASE, type Database, type Executor } from '../database/database.js';
 import { domainAllocations } from './domains.schema.js';
 
@@ -13,8 +14,8 @@ export class AllocationsRepository {
   constructor(@Inject(DATABASE) private readonly database: Database) {}
 
   /** The live (active, or reserved and unexpired) holder of a name. */
-  async findLive(fqdn: string): Promise<AllocationRow | undefined> {
-    const [row] = await this.database.db
+  async findLive(fqdn: string, ex: Executor = this.database.db): Promise<AllocationRow | undefined> {
+    const [row] = await ex
       .select()
       .from(domainAllocations)
       .where(
@@ -27,26 +28,42 @@ export class AllocationsRepository {
   }
 
   /**
-   * Reserves a name for `ttlSeconds`. An expired reservation of the same name is removed first, in
-   * the same transaction; the unique FQDN makes exactly one of any number of concurrent callers win.
-   * Returns undefined when the name is held.
+   * Reserves a name for `ttlSeconds`. Returns undefined when the name is held. Given a transaction,
+   * the reservation is part of it (and goes if it rolls back).
    */
-  async reserve(row: NewReservation, ttlSeconds: number): Promise<AllocationRow | undefined> {
+  reserve(row: NewReservation, ttlSeconds: number, ex?: Executor): Promise<AllocationRow | undefined> {
+    return this.insertUnlessHeld(
+      { ...row, state: 'reserved', expiresAt: sql`now() + make_interval(secs => ${ttlSeconds})` },
+      ex,
+    );
+  }
+
+  /** Holds a name for good (no expiry), e.g. a tenant organization's; undefined when it is held. */
+  claim(row: NewReservation, ex?: Executor): Promise<AllocationRow | undefined> {
+    return this.insertUnlessHeld({ ...row, state: 'active', expiresAt: null, committedAt: sql`now()` }, ex);
+  }
+
+  /**
+   * An expired reservation of the same name is removed first; the unique FQDN makes exactly one of
+   * any number of concurrent callers win. Inside a caller's transaction this runs in a savepoint, so a
+   * lost race leaves the caller's transaction usable.
+   */
+  private async insertUnlessHeld(
+    values: PgInsertValue<typeof domainAllocations>,
+    ex: Executor = this.database.db,
+  ): Promise<AllocationRow | undefined> {
     try {
-      return await this.database.db.transaction(async (tx) => {
+      return await ex.transaction(async (tx) => {
         await tx
           .delete(domainAllocations)
           .where(
             and(
-              eq(domainAllocations.fqdn, row.fqdn),
+              eq(domainAllocations.fqdn, values.fqdn),
               eq(domainAllocations.state, 'reserved'),
               lte(domainAllocations.expiresAt, sql`now()`),
             ),
           );
-        const [inserted] = await tx
-          .insert(domainAllocations)
-          .values({ ...row, state: 'reserved', expiresAt: sql`now() + make_interval(secs => ${ttlSeconds})` })
-          .returning();
+        const [inserted] = await tx.insert(domainAllocations).values(values).returning();
         return inserted;
       });
     } catch (error) {

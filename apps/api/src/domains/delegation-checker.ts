@@ -11,6 +11,8 @@ export interface DelegationStatus {
   /** What the resolver sees now (lower-case, no trailing dot). */
   found: string[];
   delegated: boolean;
+  /** Why the resolver could not be asked or read (absent when it answered). */
+  error?: string;
 }
 
 const QUERY_TIMEOUT_MS = 3_000;
@@ -34,10 +36,14 @@ export class DelegationChecker {
   }
 
   async check(fqdn: string): Promise<DelegationStatus> {
-    const found = await this.lookupNs(fqdn).catch(() => []);
     const expected = [...this.nameservers].sort();
-    const delegated = found.length > 0 && found.every((ns) => expected.includes(ns));
-    return { fqdn, expected, found, delegated };
+    try {
+      const found = await this.lookupNs(fqdn);
+      const delegated = found.length > 0 && found.every((ns) => expected.includes(ns));
+      return { fqdn, expected, found, delegated };
+    } catch (error) {
+      return { fqdn, expected, found: [], delegated: false, error: (error as Error).message };
+    }
   }
 
   /**
@@ -62,7 +68,7 @@ export class DelegationChecker {
       if (Date.now() + options.pollSeconds * 1000 > deadline) {
         throw new Error(
           `${fqdn} is not delegated to ${status.expected.join(', ')} after ${options.timeoutSeconds} s ` +
-            `(the resolver sees ${status.found.length ? status.found.join(', ') : 'no NS records'})`,
+            `(${status.error ?? `the resolver sees ${status.found.length ? status.found.join(', ') : 'no NS records'}`})`,
         );
       }
       await sleep(options.pollSeconds * 1000, undefined, { signal: options.signal });
@@ -80,38 +86,57 @@ export class DelegationChecker {
     });
     return new Promise((resolve, reject) => {
       const socket = createSocket(this.host.includes(':') ? 'udp6' : 'udp4');
-      const timer = setTimeout(() => {
-        socket.close();
-        reject(new Error('DNS query timed out'));
-      }, QUERY_TIMEOUT_MS);
-      socket.on('error', (error) => {
+      // A datagram that cannot be read is skipped, not fatal: the real answer may still arrive. If
+      // none does, the timeout says what was received instead.
+      let malformed = 0;
+      const finish = (error: Error | undefined, found: string[] = []) => {
         clearTimeout(timer);
         socket.close();
-        reject(error);
-      });
-      socket.on('message', (message) => {
-        const response = dnsPacket.decode(message);
-        if (response.id !== id) return;
-        clearTimeout(timer);
-        socket.close();
-        const records = [...(response.answers ?? []), ...(response.authorities ?? [])];
-        resolve(
-          [
-            ...new Set(
-              records
-                .filter((r) => r.type === 'NS' && r.name.toLowerCase().replace(/\.$/, '') === name)
-                .map((r) =>
-                  String((r as { data: unknown }).data)
-                    .toLowerCase()
-                    .replace(/\.$/, ''),
-                ),
+        if (error) reject(error);
+        else resolve(found);
+      };
+      const timer = setTimeout(
+        () =>
+          finish(
+            new Error(
+              malformed > 0
+                ? `The resolver answered with ${malformed} malformed DNS message(s) and no valid answer`
+                : 'DNS query timed out',
             ),
-          ].sort(),
-        );
+          ),
+        QUERY_TIMEOUT_MS,
+      );
+      socket.on('error', (error) => finish(error));
+      socket.on('message', (message) => {
+        let response: ReturnType<typeof dnsPacket.decode>;
+        try {
+          response = dnsPacket.decode(message);
+        } catch {
+          malformed++;
+          return;
+        }
+        if (response.id !== id) return;
+        finish(undefined, nsNames(response, name));
       });
       socket.send(query, this.port, this.host);
     });
   }
+}
+
+/** The NS targets for `name` in a decoded answer, from both the answer and the authority section. */
+function nsNames(response: ReturnType<typeof dnsPacket.decode>, name: string): string[] {
+  const records = [...(response.answers ?? []), ...(response.authorities ?? [])];
+  return [
+    ...new Set(
+      records
+        .filter((r) => r.type === 'NS' && String(r.name).toLowerCase().replace(/\.$/, '') === name)
+        .map((r) =>
+          String((r as { data: unknown }).data)
+            .toLowerCase()
+            .replace(/\.$/, ''),
+        ),
+    ),
+  ].sort();
 }
 
 function parseResolver(value: string): [string, number] {

@@ -18,6 +18,19 @@ export const dnsNotConfigured = () =>
     'dns_not_configured',
     'PowerDNS is not configured (PDNS_API_URL), so DNS cannot be written',
   );
+/** A customer's own domain that overlaps names Catalyst gives out or serves itself. */
+export const domainNotAllowed = (fqdn: string, why: string) =>
+  new AppError(422, 'domain_not_allowed', `${fqdn} cannot be used as your own domain: ${why}`);
+/** A zone already in PowerDNS that Catalyst did not create for this name: it is never overwritten. */
+export const zoneExists = (fqdn: string, zone: string) =>
+  new AppError(
+    422,
+    'zone_exists',
+    zone === fqdn
+      ? `A DNS zone for ${fqdn} already exists on Catalyst's nameservers and Catalyst did not create it`
+      : `${fqdn} is inside the zone ${zone}, which is already served by Catalyst's nameservers`,
+    { zone },
+  );
 export const registrarNotFound = (id: string) =>
   new AppError(404, 'registrar_not_found', `No registrar "${id}"; see GET /api/v1/registrars`);
 

@@ -11,15 +11,17 @@ import type { Logger } from 'pino';
 import { AppError } from '../common/app-error.js';
 import { LOGGER } from '../common/tokens.js';
 import { CONFIG, type Config, type DomainsConfig } from '../config/config.js';
-import { DATABASE, type Database } from '../database/database.js';
+import { DATABASE, type Database, type Executor } from '../database/database.js';
 import { type AllocationRow, AllocationsRepository } from './allocations.repository.js';
 import { DelegationChecker, type DelegationStatus } from './delegation-checker.js';
 import {
   allocationNotFound,
   dnsFailure,
   dnsNotConfigured,
+  domainNotAllowed,
   reservationExpired,
   reservationNotFound,
+  zoneExists,
 } from './domains.errors.js';
 import { PowerDnsClient } from './powerdns.client.js';
 import { RegistrarsService } from './registrars/registrars.service.js';
@@ -71,41 +73,72 @@ export class DomainsService {
     return { available: true, fqdn };
   }
 
-  /** `ttlSeconds` defaults to the configured reservation TTL; a deployment holds its name longer. */
+  /**
+   * `ttlSeconds` defaults to the configured reservation TTL; a deployment holds its name longer.
+   * Given a transaction, the reservation is part of it.
+   */
   async reservePool(
     poolDomain: string,
     subdomain: string,
     userId?: string,
     ttlSeconds?: number,
+    ex?: Executor,
   ): Promise<Reservation> {
     const problem = this.poolNameProblem(poolDomain, subdomain);
     if (problem) throw new AppError(422, problem.reason, problem.message);
     return this.reserve(
       { fqdn: `${subdomain}.${poolDomain}`, mode: 'pool', poolDomain, subdomain, createdBy: userId ?? null },
       ttlSeconds,
+      ex,
     );
   }
 
-  /** Claims a customer's own name for a Sovereign, so two deployments cannot use it at once. */
+  /**
+   * Claims a customer's own name for a Sovereign, so two deployments cannot use it at once. Refused
+   * (422) when the name overlaps the pools or nameservers, or when a zone Catalyst did not create
+   * already serves it here: publishing would overwrite that zone and a release would delete it.
+   */
   async reserveOwn(
     fqdn: string,
     mode: Exclude<DomainMode, 'pool'>,
     userId?: string,
     ttlSeconds?: number,
+    ex?: Executor,
   ): Promise<Reservation> {
     if (!isDomainName(fqdn)) throw new AppError(422, 'invalid-format', `${fqdn} is not a valid domain name`);
-    if (this.config.poolDomains.some((pool) => fqdn === pool || fqdn.endsWith(`.${pool}`))) {
-      throw new AppError(422, 'pool-domain', `${fqdn} is in a pool domain; choose the pool mode instead`);
-    }
+    const overlap = this.ownDomainOverlap(fqdn);
+    if (overlap) throw domainNotAllowed(fqdn, overlap);
+    const blocking = await this.publisher?.blockingZone(fqdn).catch((error: unknown) => {
+      throw dnsFailure(error);
+    });
+    if (blocking) throw zoneExists(fqdn, blocking);
     return this.reserve(
       { fqdn, mode, poolDomain: null, subdomain: null, createdBy: userId ?? null },
       ttlSeconds,
+      ex,
     );
   }
 
+  /**
+   * Holds a tenant organization's name (`<slug>.<tenant pool>`) for good, in the caller's
+   * transaction, so no Sovereign and no other organization can take it. False when it is held.
+   */
+  async claimTenantName(ex: Executor, poolDomain: string, slug: string, userId: string): Promise<boolean> {
+    const claimed = await this.allocations.claim(
+      { fqdn: `${slug}.${poolDomain}`, mode: 'pool', poolDomain, subdomain: slug, createdBy: userId },
+      ex,
+    );
+    return claimed !== undefined;
+  }
+
+  /** Whether a label is kept for the control plane (it may not name a Sovereign or an organization). */
+  isReservedLabel(label: string): boolean {
+    return this.config.reservedSubdomains.includes(label);
+  }
+
   /** The reservation or allocation that holds a name now, if any. */
-  findLive(fqdn: string): Promise<AllocationRow | undefined> {
-    return this.allocations.findLive(fqdn);
+  findLive(fqdn: string, ex?: Executor): Promise<AllocationRow | undefined> {
+    return this.allocations.findLive(fqdn, ex);
   }
 
   /**
@@ -127,8 +160,13 @@ export class DomainsService {
         );
       }
       let created = false;
+      const ownDomain = row.mode !== 'pool';
       try {
-        ({ created } = await publisher.publishZone(row.fqdn, loadBalancerIp));
+        if (ownDomain) {
+          const blocking = await publisher.blockingZone(row.fqdn);
+          if (blocking) throw zoneExists(row.fqdn, blocking);
+        }
+        ({ created } = await publisher.publishZone(row.fqdn, loadBalancerIp, { ownZoneOnly: ownDomain }));
         await this.delegate(publisher, row, access);
       } catch (error) {
         if (created) await this.rollback(publisher, row);
@@ -185,8 +223,9 @@ export class DomainsService {
   private async reserve(
     row: Parameters<AllocationsRepository['reserve']>[0],
     ttlSeconds?: number,
+    ex?: Executor,
   ): Promise<Reservation> {
-    const reserved = await this.allocations.reserve(row, ttlSeconds ?? this.config.reservationTtlSeconds);
+    const reserved = await this.allocations.reserve(row, ttlSeconds ?? this.config.reservationTtlSeconds, ex);
     if (!reserved?.expiresAt) throw new AppError(409, 'taken', `${row.fqdn} is already taken`);
     return { reservationId: reserved.id, fqdn: reserved.fqdn, expiresAt: reserved.expiresAt.toISOString() };
   }
@@ -203,9 +242,29 @@ export class DomainsService {
     // byo-manual: the customer delegates; the run watches for it with `delegation.waitFor`.
   }
 
+  /** Names under the pools are Catalyst's own; a customer's domain loses only a zone Catalyst created. */
   private async undo(publisher: ZonePublisher, row: AllocationRow): Promise<void> {
-    if (row.mode === 'pool' && row.poolDomain) await publisher.removePoolDelegation(row.poolDomain, row.fqdn);
-    await publisher.deleteZone(row.fqdn);
+    if (row.mode === 'pool') {
+      if (row.poolDomain) await publisher.removePoolDelegation(row.poolDomain, row.fqdn);
+      await publisher.deleteZone(row.fqdn);
+    } else if (!(await publisher.deleteOwnZone(row.fqdn))) {
+      this.logger.warn({ fqdn: row.fqdn }, 'release: no zone Catalyst created for this name; left as it is');
+    }
+  }
+
+  /**
+   * Why a customer's own domain would step on names Catalyst serves: a pool or tenant pool (the name,
+   * a name under it or above it) or the domain of Catalyst's nameservers.
+   */
+  private ownDomainOverlap(fqdn: string): string | undefined {
+    const within = (name: string, domain: string) => name === domain || name.endsWith(`.${domain}`);
+    const pool = [...this.config.poolDomains, ...this.config.tenantPoolDomains].find(
+      (domain) => within(fqdn, domain) || within(domain, fqdn),
+    );
+    if (pool) return `it overlaps the pool domain ${pool}; choose a pool name instead`;
+    const nameserver = this.config.nameservers.find((ns) => within(ns, fqdn));
+    if (nameserver) return `it contains Catalyst's nameserver ${nameserver}`;
+    return undefined;
   }
 
   /** Best effort, step by step: a failing step must not keep the next one from cleaning up. */

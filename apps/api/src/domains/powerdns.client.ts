@@ -17,6 +17,8 @@ export interface Zone {
   name: string;
   kind: string;
   dnssec: boolean;
+  /** Free text PowerDNS keeps with the zone; Catalyst marks the zones it creates here. */
+  account?: string;
   soa_edit?: string;
   soa_edit_api?: string;
   rrsets?: { name: string; type: string; ttl: number; records: { content: string; disabled: boolean }[] }[];
@@ -65,7 +67,7 @@ export class PowerDnsClient {
   }
 
   /** Creates a Native zone served by `nameservers`; false when it already existed (409). */
-  async createZone(name: string, nameservers: string[]): Promise<boolean> {
+  async createZone(name: string, nameservers: string[], account?: string): Promise<boolean> {
     const res = await this.request(
       'POST',
       '/zones?rrsets=false',
@@ -75,6 +77,7 @@ export class PowerDnsClient {
         nameservers: nameservers.map(canonical),
         soa_edit_api: 'DEFAULT',
         api_rectify: true,
+        ...(account === undefined ? {} : { account }),
       },
       [201, 409],
     );

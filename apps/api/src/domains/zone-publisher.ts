@@ -1,8 +1,16 @@
 import type { DomainsConfig } from '../config/config.js';
+import { zoneExists } from './domains.errors.js';
 import { canonical, type PowerDnsClient } from './powerdns.client.js';
 
 /** The hosts every Sovereign answers on, all pointing at its load balancer. */
 export const CANONICAL_HOSTS = ['@', '*', 'console', 'api', 'gitea', 'harbor'] as const;
+
+/**
+ * The `account` PowerDNS keeps with every zone Catalyst creates. A customer's own domain may share
+ * PowerDNS with zones Catalyst did not make; this mark is what lets Catalyst tell its zones apart
+ * and change or delete only those.
+ */
+export const CATALYST_ZONE_ACCOUNT = 'catalyst';
 
 /** DS digest type 2 (SHA-256): the one every validating resolver supports. */
 const SHA256_DS = /^\d+ \d+ 2 [0-9a-f]+$/i;
@@ -21,18 +29,30 @@ export class ZonePublisher {
   /** Makes sure a pool zone exists and is signed (cheap when it already is). */
   async ensurePoolZone(poolDomain: string): Promise<void> {
     const zone = await this.pdns.getZone(poolDomain, false);
-    if (!zone) await this.pdns.createZone(poolDomain, this.config.nameservers);
+    if (!zone) await this.pdns.createZone(poolDomain, this.config.nameservers, CATALYST_ZONE_ACCOUNT);
     if (!zone?.dnssec) await this.pdns.secureZone(poolDomain);
   }
 
   /**
    * Creates (or converges) the Sovereign's zone: Native, Catalyst's nameservers, DNSSEC with an active
-   * key, and the canonical A records. If this call created the zone and a later step fails, the zone
+   * key, and the canonical A records. With `ownZoneOnly` (a customer's own domain) an existing zone is
+   * used only if Catalyst created it. If this call created the zone and a later step fails, the zone
    * is deleted again, so no half-made zone is left. Returns whether the zone was created now.
    */
-  async publishZone(fqdn: string, loadBalancerIp: string): Promise<{ created: boolean }> {
+  async publishZone(
+    fqdn: string,
+    loadBalancerIp: string,
+    options: { ownZoneOnly?: boolean } = {},
+  ): Promise<{ created: boolean }> {
     const existing = await this.pdns.getZone(fqdn, false);
-    const created = existing ? false : await this.pdns.createZone(fqdn, this.config.nameservers);
+    if (existing && options.ownZoneOnly && existing.account !== CATALYST_ZONE_ACCOUNT) {
+      throw zoneExists(fqdn, fqdn);
+    }
+    const created = existing
+      ? false
+      : await this.pdns.createZone(fqdn, this.config.nameservers, CATALYST_ZONE_ACCOUNT);
+    // Someone created the zone between the look and the create: it is not ours to fill.
+    if (!existing && !created && options.ownZoneOnly) throw zoneExists(fqdn, fqdn);
     try {
       await this.pdns.secureZone(fqdn);
       await this.pdns.patchRRsets(
@@ -90,5 +110,27 @@ export class ZonePublisher {
 
   deleteZone(fqdn: string): Promise<boolean> {
     return this.pdns.deleteZone(fqdn);
+  }
+
+  /** Deletes the zone only if Catalyst created it; true when it did. */
+  async deleteOwnZone(fqdn: string): Promise<boolean> {
+    const zone = await this.pdns.getZone(fqdn, false);
+    if (zone?.account !== CATALYST_ZONE_ACCOUNT) return false;
+    return this.pdns.deleteZone(fqdn);
+  }
+
+  /**
+   * The zone that keeps `fqdn` from being served as a customer's own domain: a zone of that very name
+   * that Catalyst did not create, or any zone above it (a child zone here would take names from
+   * whoever holds the parent).
+   */
+  async blockingZone(fqdn: string): Promise<string | undefined> {
+    const labels = fqdn.split('.');
+    const names = labels.map((_, i) => labels.slice(i).join('.'));
+    const zones = await Promise.all(names.map((name) => this.pdns.getZone(name, false)));
+    return names.find((name, i) => {
+      const zone = zones[i];
+      return zone && (name !== fqdn || zone.account !== CATALYST_ZONE_ACCOUNT);
+    });
   }
 }

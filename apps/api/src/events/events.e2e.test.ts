@@ -2,6 +2,7 @@ import type { DomainEvent } from '@catalyst/contracts';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordEvents } from '../../test/helpers/events.js';
+import { eventually } from '../../test/helpers/eventually.js';
 import { startTestApp, type TestApp } from '../../test/helpers/test-app.js';
 import { DATABASE, type Database } from '../database/database.js';
 import { EventsService } from './events.service.js';
@@ -85,5 +86,45 @@ describe('in-process events through the outbox', () => {
     const delivered = [...onFirst, ...onSecond].map((e) => e.id).filter((id) => ids.includes(id));
     expect(delivered).toHaveLength(250);
     expect(new Set(delivered).size).toBe(250);
+  });
+
+  it('gives an event whose listener threw to that listener again, and loses nothing', async () => {
+    const attempts: string[] = [];
+    let failNext = true;
+    // The same flaky listener on both replicas: whichever relays the event, its listener throws once.
+    for (const t of [first, second]) {
+      t.app.get(EventEmitter2).on('catalyst.voucher.issued', (event: DomainEvent) => {
+        if ((event.payload as { code: string }).code !== 'FLAKY-0') return;
+        attempts.push(event.id);
+        if (failNext) {
+          failNext = false;
+          throw new Error('listener failed once');
+        }
+      });
+    }
+    const flushBoth = () =>
+      Promise.all([first.app.get(OutboxRelay).flush(), second.app.get(OutboxRelay).flush()]);
+    const [id] = await record(first, 1, 'FLAKY');
+    await flushBoth();
+    expect(attempts).toEqual([id]);
+    const { pool } = first.app.get<Database>(DATABASE);
+    const waiting = await pool.query(
+      'select dispatched_at, dispatch_attempts, last_dispatch_error from event_outbox where id = $1',
+      [id],
+    );
+    expect(waiting.rows[0]).toMatchObject({
+      dispatched_at: null,
+      dispatch_attempts: 1,
+      last_dispatch_error: 'listener failed once',
+    });
+
+    await eventually('the event is delivered again after its backoff', async () => {
+      await flushBoth();
+      return attempts.length >= 2;
+    });
+    const done = await pool.query('select dispatched_at from event_outbox where id = $1', [id]);
+    expect(done.rows[0].dispatched_at).not.toBeNull();
+    await flushBoth();
+    expect(attempts).toEqual([id, id]);
   });
 });

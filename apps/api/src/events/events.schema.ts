@@ -15,6 +15,10 @@ export const eventOutbox = pgTable(
     occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull().defaultNow(),
     dispatchedAt: timestamp('dispatched_at', { withTimezone: true }),
     publishedAt: timestamp('published_at', { withTimezone: true }),
+    /** In-process listeners that threw: the event waits (undispatched) until `dispatchAfter`, then is retried. */
+    dispatchAttempts: integer('dispatch_attempts').notNull().default(0),
+    dispatchAfter: timestamp('dispatch_after', { withTimezone: true }),
+    lastDispatchError: text('last_dispatch_error'),
     publishAttempts: integer('publish_attempts').notNull().default(0),
     lastPublishError: text('last_publish_error'),
   },

@@ -77,7 +77,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     });
   }
 
-  /** Resolves once every event recorded so far has been dispatched (and published, if NATS is up). */
+  /**
+   * Resolves once every event recorded so far has been dispatched (and published, if NATS is up), or
+   * put off for a retry because a listener threw.
+   */
   async flush(): Promise<void> {
     await this.running;
     await this.pass();
@@ -105,18 +108,22 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private dispatchBatch(): Promise<number> {
     return this.database.db.transaction(async (tx) => {
       const rows = await this.outbox.claimWaiting(tx, 'dispatchedAt', BATCH_SIZE);
+      const dispatched: string[] = [];
       for (const row of rows) {
         try {
           await this.emitter.emitAsync(row.type, toDomainEvent(row));
+          dispatched.push(row.id);
         } catch (err) {
-          // A failing in-process listener is its own problem; it must not block every later event.
-          this.logger.error({ err, eventId: row.id, type: row.type }, 'in-process event listener failed');
+          // The event stays undispatched and comes round again after a backoff (so listeners must be
+          // idempotent: the ones that succeeded see it again). It must not block every later event.
+          await this.outbox.recordDispatchFailure(tx, row.id, (err as Error).message ?? String(err));
+          this.logger.error(
+            { err, eventId: row.id, type: row.type, attempt: row.dispatchAttempts + 1 },
+            'in-process event listener failed; the event will be retried',
+          );
         }
       }
-      await this.outbox.markDispatched(
-        tx,
-        rows.map((row) => row.id),
-      );
+      await this.outbox.markDispatched(tx, dispatched);
       return rows.length;
     });
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import { DATABASE, type Database, type Executor, type Tx } from '../database/database.js';
 import { eventOutbox } from './events.schema.js';
 
@@ -7,6 +7,9 @@ export type OutboxRow = typeof eventOutbox.$inferSelect;
 
 /** The channel a committed outbox insert notifies, so relays on every replica wake at once. */
 export const OUTBOX_CHANNEL = 'catalyst_outbox';
+
+/** A failed in-process dispatch is retried after 1 s, 2 s, 4 s, … up to this (seconds). */
+const MAX_DISPATCH_BACKOFF_SECONDS = 300;
 
 @Injectable()
 export class OutboxRepository {
@@ -22,13 +25,18 @@ export class OutboxRepository {
 
   /**
    * Claims the oldest events still waiting for a relay target (`dispatchedAt`: in-process listeners,
-   * `publishedAt`: NATS). Rows another replica holds are skipped, not waited for.
+   * `publishedAt`: NATS). Rows another replica holds are skipped, not waited for; an event whose
+   * listener failed waits out its backoff.
    */
   claimWaiting(tx: Tx, target: 'dispatchedAt' | 'publishedAt', limit: number): Promise<OutboxRow[]> {
+    const due =
+      target === 'dispatchedAt'
+        ? or(isNull(eventOutbox.dispatchAfter), lte(eventOutbox.dispatchAfter, sql`now()`))
+        : undefined;
     return tx
       .select()
       .from(eventOutbox)
-      .where(isNull(eventOutbox[target]))
+      .where(and(isNull(eventOutbox[target]), due))
       .orderBy(asc(eventOutbox.seq))
       .limit(limit)
       .for('update', { skipLocked: true });
@@ -42,6 +50,18 @@ export class OutboxRepository {
   async markPublished(tx: Tx, ids: string[]): Promise<void> {
     if (ids.length)
       await tx.update(eventOutbox).set({ publishedAt: sql`now()` }).where(inArray(eventOutbox.id, ids));
+  }
+
+  /** Leaves the event undispatched and puts its next attempt off, doubling the wait each time. */
+  async recordDispatchFailure(tx: Tx, id: string, message: string): Promise<void> {
+    await tx
+      .update(eventOutbox)
+      .set({
+        dispatchAttempts: sql`${eventOutbox.dispatchAttempts} + 1`,
+        dispatchAfter: sql`now() + make_interval(secs => least(${MAX_DISPATCH_BACKOFF_SECONDS}, power(2, ${eventOutbox.dispatchAttempts})))`,
+        lastDispatchError: message.slice(0, 500),
+      })
+      .where(eq(eventOutbox.id, id));
   }
 
   async recordPublishFailure(tx: Tx, id: string, message: string): Promise<void> {

@@ -3,12 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeApiServerEmulator } from '../../test/fixtures/kube/kube-apiserver.emulator.js';
 import { PDNS_TEST_API_KEY, PowerDnsServer } from '../../test/fixtures/powerdns/powerdns-server.js';
 import { eventually } from '../../test/helpers/eventually.js';
+import { startHetzner } from '../../test/helpers/hetzner.js';
 import { provisionRequest } from '../../test/helpers/provision-request.js';
 import { signIn } from '../../test/helpers/sign-in.js';
 import { SmtpPeer } from '../../test/helpers/smtp-peer.js';
 import { startTestApp, type TestApp } from '../../test/helpers/test-app.js';
 import { fixtureTofuBin } from '../../test/helpers/tofu-bin.js';
 import { deriveRunSecret, SECRET_KEYS, type SecretKeys } from '../crypto/keys.js';
+import { freePort } from '../database/embedded-postgres.js';
 import { DeploymentsRepository } from '../deployments/deployments.repository.js';
 import { DeploymentsService } from '../deployments/deployments.service.js';
 import { RunScheduler } from '../deployments/run.scheduler.js';
@@ -22,10 +24,13 @@ const user = {
 const KIT = expectedKitReleases(['harbor', 'grafana']);
 let pdns: PowerDnsServer;
 let tofu: ReturnType<typeof fixtureTofuBin>;
+let hetzner: Awaited<ReturnType<typeof startHetzner>>;
 let smtp: SmtpPeer;
 let t: TestApp;
 let quick: TestApp;
 let cookie: string;
+/** Every test's kube-apiserver listens here: the port the apis accept in a Sovereign's kubeconfig. */
+let kubePort: number;
 
 function appEnv(extra: Record<string, string>): Record<string, string> {
   return {
@@ -33,7 +38,9 @@ function appEnv(extra: Record<string, string>): Record<string, string> {
     PDNS_API_KEY: PDNS_TEST_API_KEY,
     CATALYST_NAMESERVERS: 'ns1.catalyst.test,ns2.catalyst.test',
     CATALYST_TOFU_BIN: tofu.bin,
+    HCLOUD_ENDPOINT: hetzner.baseUrl,
     CATALYST_MAX_RUNS_PER_PROJECT: '10',
+    CATALYST_KUBE_API_PORT: String(kubePort),
     ...extra,
   };
 }
@@ -82,7 +89,10 @@ async function statusOf(app: TestApp, id: string) {
 beforeAll(async () => {
   pdns = new PowerDnsServer();
   await pdns.start();
-  tofu = fixtureTofuBin();
+  kubePort = await freePort();
+  // The Sovereigns' addresses are 127.0.0.1, where each test's emulator listens (https, on kubePort).
+  tofu = fixtureTofuBin({ publicIpv4: '127.0.0.1' });
+  hetzner = await startHetzner();
   smtp = new SmtpPeer();
   t = await startTestApp({
     env: appEnv({
@@ -106,16 +116,22 @@ afterAll(async () => {
   await t.close();
   await smtp.stop();
   await pdns.stop();
+  await hetzner.stop();
 });
 
 describe('the bootstrap-kit phase', { timeout: 120_000 }, () => {
   it('follows a kit converging to ready through bookmarks, an expired version and dropped connections', async () => {
-    const kube = new KubeApiServerEmulator({ bookmarkIntervalMs: 200 });
+    const kube = new KubeApiServerEmulator({ bookmarkIntervalMs: 200, tls: true, port: kubePort });
     await kube.start();
     try {
       for (const id of KIT) kube.upsert(NS, `bp-${id}`, {});
       kube.upsert(NS, 'unrelated-release', {});
       const id = await provisionToKit(t, kube, 'converge');
+      // The watch has listed the releases as they are (pending) before helm-controller starts on them.
+      await eventually('every component seen pending', async () => {
+        const pending = (await componentEvents(t, id)).filter((e) => e.state === 'pending');
+        return KIT.every((component) => pending.some((e) => e.component === component));
+      });
       for (const component of KIT) kube.progressing(NS, `bp-${component}`);
       await eventually('every component installing', async () =>
         (await statusOf(t, id)).components.every((c) => c.state === 'installing'),
@@ -164,7 +180,7 @@ describe('the bootstrap-kit phase', { timeout: 120_000 }, () => {
   });
 
   it('fails on a stalled release, names it, and a retry through the api (no kubectl) brings it to ready', async () => {
-    const kube = new KubeApiServerEmulator();
+    const kube = new KubeApiServerEmulator({ tls: true, port: kubePort });
     await kube.start();
     try {
       for (const component of KIT) kube.upsert(NS, `bp-${component}`, {});
@@ -228,7 +244,7 @@ describe('the bootstrap-kit phase', { timeout: 120_000 }, () => {
   });
 
   it('fails with a pointer to the GitRepository and Kustomization when no HelmRelease ever appears', async () => {
-    const kube = new KubeApiServerEmulator();
+    const kube = new KubeApiServerEmulator({ tls: true, port: kubePort });
     await kube.start();
     try {
       const id = await provisionToKit(quick, kube, 'nothing');
@@ -247,7 +263,7 @@ describe('the bootstrap-kit phase', { timeout: 120_000 }, () => {
   });
 
   it('gives up after the overall timeout and says where each unfinished component stands', async () => {
-    const kube = new KubeApiServerEmulator();
+    const kube = new KubeApiServerEmulator({ tls: true, port: kubePort });
     await kube.start();
     try {
       for (const component of KIT) kube.upsert(NS, `bp-${component}`, {});

@@ -36,9 +36,10 @@ const FAILED_REASONS = new Set([
 const WAITING_REASONS = new Set(['DependencyNotReady', 'SourceNotReady', 'ArtifactFailed']);
 
 /**
- * A HelmRelease's state as the operator should read it (kstatus rules, api-contracts.md §4.1):
- * a status older than the spec is still work in progress; Stalled is terminal failure; Ready=True
- * without Reconciling is done; a failure while helm-controller is still retrying is not final yet.
+ * A HelmRelease's state as the operator should read it (kstatus rules, docs/external-apis.md,
+ * "Kubernetes and Flux"): a status older than the spec is still work in progress; Stalled is terminal
+ * failure; Ready=True without Reconciling is done; a failure while helm-controller is still retrying is
+ * not final yet.
  */
 export function deriveState(release: HelmRelease): { state: ComponentState; message?: string } {
   const generation = release.metadata.generation;

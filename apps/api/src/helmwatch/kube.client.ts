@@ -6,6 +6,7 @@ import {
   Watch,
 } from '@kubernetes/client-node';
 import type { HelmRelease } from './helmrelease-state.js';
+import { kubeConfigOptions, type SovereignKubeconfig } from './kubeconfig.js';
 
 const GROUP = 'helm.toolkit.fluxcd.io';
 const VERSION = 'v2';
@@ -20,8 +21,12 @@ export class SovereignKube {
   private readonly kc = new KubeConfig();
   private readonly api: CustomObjectsApi;
 
-  constructor(kubeconfigYaml: string) {
-    this.kc.loadFromString(kubeconfigYaml);
+  /**
+   * Built from the parsed fields only (never `loadFromString`): client-node would otherwise honour
+   * exec plugins, auth providers, file paths and proxies named in the text.
+   */
+  constructor(kubeconfig: SovereignKubeconfig) {
+    this.kc.loadFromOptions(kubeConfigOptions(kubeconfig));
     this.api = this.kc.makeApiClient(CustomObjectsApi);
   }
 

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionCookie, startTestApp, type TestApp } from '../../test/helpers/test-app.js';
@@ -5,35 +8,73 @@ import { sessionCookie, startTestApp, type TestApp } from '../../test/helpers/te
 const ADMIN = 'root@catalyst.test';
 let t: TestApp;
 let db: pg.Client;
+let dataDir: string;
 
 beforeAll(async () => {
-  t = await startTestApp({ env: { CATALYST_ADMIN_EMAILS: ADMIN } });
+  dataDir = mkdtempSync(join(tmpdir(), 'catalyst-mail-'));
+  // As the kit runs a Sovereign: a production image without SMTP, the outbox switched on explicitly.
+  t = await startTestApp({
+    env: {
+      CATALYST_ADMIN_EMAILS: ADMIN,
+      CATALYST_DATA_DIR: dataDir,
+      NODE_ENV: 'production',
+      CATALYST_MAIL_OUTBOX: 'on',
+    },
+  });
   db = new pg.Client({ connectionString: t.databaseUrl });
   await db.connect();
 });
 afterAll(async () => {
   await db.end();
   await t.close();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** The PIN as a local operator reads it: from the log line of the dev outbox. */
-function pinFromLog(email: string): string {
-  const entry = [...t.logs.entries()].reverse().find((e) => e.to === email && typeof e.body === 'string');
-  const match = /sign-in code is (\d{6})/.exec(String(entry?.body));
-  if (!match?.[1]) throw new Error('no PIN logged');
-  return match[1];
+/** The file the log line points a local operator to, for the newest mail to `email`. */
+function outboxFileFromLog(email: string): string {
+  const line = [...t.logs.entries()]
+    .reverse()
+    .find(
+      (e) => typeof e.msg === 'string' && e.msg.startsWith(`mail to ${email} queued in the dev outbox: `),
+    );
+  const file = String(line?.msg ?? '').split('queued in the dev outbox: ')[1];
+  if (!file) throw new Error(`no dev outbox line for ${email}`);
+  return file;
 }
 
 describe('dev outbox (no SMTP_URL)', () => {
-  it('keeps mail sealed in the database, prints it for a local operator and lists it for a superadmin', async () => {
+  it('never logs a mail body: the log names a private file that holds the code', async () => {
     await t.app.inject({ method: 'POST', url: '/auth/pin/request', payload: { email: ADMIN } });
-    const pin = pinFromLog(ADMIN);
+    const file = outboxFileFromLog(ADMIN);
+    expect(dirname(file)).toBe(join(dataDir, 'mail'));
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(dirname(file)).mode & 0o777).toBe(0o700);
+    const pin = /sign-in code is (\d{6})/.exec(readFileSync(file, 'utf8'))?.[1];
+    expect(pin).toMatch(/^\d{6}$/);
+
+    expect(t.logs.text).not.toMatch(new RegExp(`\\b${pin}\\b`));
+    expect(t.logs.text).not.toContain('sign-in code is');
+    expect(t.logs.text).toContain('MAIL IS NOT DELIVERED');
+
+    const verified = await t.app.inject({
+      method: 'POST',
+      url: '/auth/pin/verify',
+      payload: { email: ADMIN, pin },
+    });
+    expect(verified.statusCode).toBe(200);
+  });
+
+  it('keeps mail sealed in the database and lists it for a superadmin', async () => {
+    await t.app.inject({ method: 'POST', url: '/auth/pin/request', payload: { email: ADMIN } });
+    const pin = /sign-in code is (\d{6})/.exec(readFileSync(outboxFileFromLog(ADMIN), 'utf8'))?.[1] as string;
 
     const { rows } = await db.query('select recipient, subject, sealed_body from mail_outbox');
-    expect(rows).toHaveLength(1);
-    expect(rows[0].recipient).toBe(ADMIN);
-    expect(rows[0].sealed_body).not.toContain(pin);
-    expect(rows[0].subject).not.toContain(pin);
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      expect(row.recipient).toBe(ADMIN);
+      expect(row.sealed_body).not.toContain(pin);
+      expect(row.subject).not.toContain(pin);
+    }
 
     const verified = await t.app.inject({
       method: 'POST',
@@ -52,5 +93,11 @@ describe('dev outbox (no SMTP_URL)', () => {
     expect(mail).toMatchObject({ to: ADMIN, subject: 'Your Catalyst sign-in code' });
     expect(mail.text).toContain(pin);
     expect(mail.html).toContain(pin);
+  });
+
+  it('tells anyone, signed in or not, that mail is not delivered (the console banner)', async () => {
+    const status = await t.app.inject({ method: 'GET', url: '/api/v1/mail-status' });
+    expect(status.statusCode).toBe(200);
+    expect(status.json()).toEqual({ delivery: 'dev-outbox' });
   });
 });

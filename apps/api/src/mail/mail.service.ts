@@ -1,48 +1,43 @@
-import type { OutboxMail } from '@catalyst/contracts';
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import type { MailStatus, OutboxMail } from '@catalyst/contracts';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
 import { ServiceUnavailableError } from '../common/app-error.js';
 import { LOGGER } from '../common/tokens.js';
 import { CONFIG, type Config } from '../config/config.js';
-import { Sealer } from '../crypto/sealer.js';
+import { DevOutbox } from './dev-outbox.js';
 import type { RenderedMail } from './mail.templates.js';
-import { MailOutboxRepository } from './mail-outbox.repository.js';
 
 /**
- * Sends mail through SMTP when SMTP_URL is set. Without it, mail goes to the dev outbox: stored
- * sealed and printed to the log, so a local operator can read their sign-in code.
+ * Sends mail through SMTP when SMTP_URL is set. Without it, nothing is delivered: mail goes to the
+ * dev outbox (see dev-outbox.ts), and the console shows a banner saying so.
  */
 @Injectable()
-export class MailService implements OnModuleDestroy {
+export class MailService implements OnModuleInit, OnModuleDestroy {
   private readonly transport?: Transporter;
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
     @Inject(LOGGER) private readonly logger: Logger,
-    private readonly outbox: MailOutboxRepository,
-    private readonly sealer: Sealer,
+    private readonly outbox: DevOutbox,
   ) {
     if (config.smtpUrl) this.transport = nodemailer.createTransport(config.smtpUrl);
   }
 
-  get mode(): 'smtp' | 'dev-outbox' {
+  get mode(): MailStatus['delivery'] {
     return this.transport ? 'smtp' : 'dev-outbox';
   }
 
+  onModuleInit() {
+    if (this.transport) return;
+    this.logger.warn(
+      { directory: this.outbox.directory },
+      `MAIL IS NOT DELIVERED (SMTP_URL is unset): every mail, sign-in codes included, waits in the dev outbox under ${this.outbox.directory}`,
+    );
+  }
+
   async send(to: string, mail: RenderedMail): Promise<void> {
-    if (!this.transport) {
-      await this.outbox.insert({
-        recipient: to,
-        subject: mail.subject,
-        sealedBody: this.sealer.seal(JSON.stringify({ text: mail.text, html: mail.html }), 'mail-outbox'),
-      });
-      this.logger.warn(
-        { to, subject: mail.subject, body: mail.text },
-        'SMTP_URL is unset: mail kept in the dev outbox instead of being sent',
-      );
-      return;
-    }
+    if (!this.transport) return this.outbox.keep(to, mail);
     try {
       await this.transport.sendMail({ from: this.config.mailFrom, to, ...mail });
       this.logger.info({ to, subject: mail.subject }, 'mail sent');
@@ -58,21 +53,8 @@ export class MailService implements OnModuleDestroy {
     }
   }
 
-  async listOutbox(limit = 50): Promise<OutboxMail[]> {
-    const rows = await this.outbox.listNewestFirst(limit);
-    return rows.map((row) => {
-      const body = JSON.parse(this.sealer.unseal(row.sealedBody, 'mail-outbox')) as {
-        text: string;
-        html: string;
-      };
-      return {
-        id: row.id,
-        to: row.recipient,
-        subject: row.subject,
-        ...body,
-        createdAt: row.createdAt.toISOString(),
-      };
-    });
+  listOutbox(limit = 50): Promise<OutboxMail[]> {
+    return this.outbox.list(limit);
   }
 
   onModuleDestroy() {

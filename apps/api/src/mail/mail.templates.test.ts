@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pinMail, voucherMail } from './mail.templates.js';
+import { pinMail, signInLockedMail, voucherMail } from './mail.templates.js';
 
 describe('mail templates', () => {
   it('puts the PIN and its lifetime in both parts of the PIN mail', () => {
@@ -21,5 +21,18 @@ describe('mail templates', () => {
     expect(mail.html).toContain('href="https://market.example.com/redeem/?code=WELCOME-100"');
     expect(mail.html).toContain('Launch &#60;b&#62;credit&#60;/b&#62; &#38; more');
     expect(mail.html).not.toContain('<b>credit</b>');
+  });
+
+  it('tells the owner of a locked-out address what happened and for how long, escaping the URL in HTML', () => {
+    const mail = signInLockedMail({
+      failures: 5,
+      lockoutMinutes: 30,
+      publicUrl: 'https://c.example.com/?a=<b>',
+    });
+    expect(mail.subject).toContain('Someone tried to sign in');
+    expect(mail.text).toContain('5 wrong sign-in codes');
+    expect(mail.text).toContain('30 minutes');
+    expect(mail.html).toContain('https://c.example.com/?a=&#60;b&#62;');
+    expect(mail.html).not.toContain('<b>');
   });
 });

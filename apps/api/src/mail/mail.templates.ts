@@ -58,3 +58,25 @@ export function voucherMail(input: {
   );
   return { subject, text, html };
 }
+
+/** To the owner of an address whose sign-in was paused after too many wrong codes. */
+export function signInLockedMail(input: {
+  failures: number;
+  lockoutMinutes: number;
+  publicUrl: string;
+}): RenderedMail {
+  const subject = 'Someone tried to sign in to Catalyst with your address';
+  const text = [
+    `Someone entered ${input.failures} wrong sign-in codes for this address at ${input.publicUrl}.`,
+    `Signing in with this address is paused for ${input.lockoutMinutes} minutes.`,
+    '',
+    'If it was you, wait, then request a new code. If it was not, nobody got in: only the codes mailed',
+    'to you open your account. Never share a code with anyone.',
+  ].join('\n');
+  const html = layout(
+    'Someone tried to sign in',
+    `<p style="margin:0 0 16px">Someone entered ${input.failures} wrong sign-in codes for this address at ${escapeHtml(input.publicUrl)}. Signing in with this address is paused for ${input.lockoutMinutes} minutes.</p>
+<p style="margin:0;color:#5b6472;font-size:14px">If it was you, wait, then request a new code. If it was not, nobody got in: only the codes mailed to you open your account. Never share a code with anyone.</p>`,
+  );
+  return { subject, text, html };
+}

@@ -4,6 +4,7 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { z } from 'zod';
 import { PUBLIC_KEY, ROLES_KEY } from '../auth/roles.decorator.js';
+import { sessionCookieName } from '../auth/session-cookie.js';
 import { OPENAPI_BODY, OPENAPI_QUERY, OPENAPI_RESPONSE } from '../common/validation.js';
 
 type JsonSchema = Record<string, unknown>;
@@ -103,7 +104,7 @@ export class OpenApiService {
       servers: [{ url: info.serverUrl }],
       components: {
         securitySchemes: {
-          session: { type: 'apiKey', in: 'cookie', name: 'catalyst_session' },
+          session: { type: 'apiKey', in: 'cookie', name: sessionCookieName(info.serverUrl) },
           bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
         },
       },

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
-import { users } from '../auth/auth.schema.js';
 import { DATABASE, type Database, type Executor } from '../database/database.js';
 import { appInstalls, environments, organizations, orgMembers } from './tenants.schema.js';
 
@@ -107,12 +106,8 @@ export class TenantsRepository {
     return rows.length > 0;
   }
 
-  /** Every org with its owner's e-mail, for the BSS. */
-  allOrgs() {
-    return this.db
-      .select({ org: organizations, owner: users.email, ownerId: users.id })
-      .from(organizations)
-      .innerJoin(users, eq(users.id, organizations.ownerId))
-      .orderBy(desc(organizations.createdAt));
+  /** Every org, newest first (the BSS; owners' e-mails come from auth). */
+  allOrgs(): Promise<OrgRow[]> {
+    return this.db.select().from(organizations).orderBy(desc(organizations.createdAt));
   }
 }

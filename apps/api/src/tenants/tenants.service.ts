@@ -8,10 +8,10 @@ import {
 } from '@catalyst/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/roles.decorator.js';
-import { checkoutErrors } from '../billing/billing.errors.js';
-import { BillingRepository } from '../billing/billing.repository.js';
 import { AppError, NotFoundError } from '../common/app-error.js';
 import { CONFIG, type Config } from '../config/config.js';
+import { DomainsService } from '../domains/domains.service.js';
+import { WalletsService } from '../wallets/wallets.service.js';
 import { type OrgRow, TenantsRepository } from './tenants.repository.js';
 
 const orgNotFound = () => new NotFoundError('No such organization', 'org_not_found');
@@ -22,7 +22,8 @@ export class TenantsService {
   constructor(
     @Inject(CONFIG) private readonly config: Config,
     private readonly repo: TenantsRepository,
-    private readonly billing: BillingRepository,
+    private readonly wallets: WalletsService,
+    private readonly domains: DomainsService,
   ) {}
 
   async orgs(user: Principal): Promise<Org[]> {
@@ -38,6 +39,7 @@ export class TenantsService {
   async slugCheck(slug: string): Promise<{ available: boolean; reason?: string }> {
     const parsed = orgSlugSchema.safeParse(slug);
     if (!parsed.success) return { available: false, reason: parsed.error.issues[0]?.message ?? 'invalid' };
+    if (this.domains.isReservedLabel(parsed.data)) return { available: false, reason: 'reserved' };
     return (await this.repo.slugTaken(parsed.data))
       ? { available: false, reason: 'taken' }
       : { available: true };
@@ -77,11 +79,12 @@ export class TenantsService {
       .replace('{env}', environment.name)
       .replace('{orgFqdn}', org.fqdn);
     const install = await this.repo.db.transaction(async (tx) => {
-      await this.billing.lockWallet(tx, org.ownerId);
-      const balance = await this.billing.balance(tx, org.ownerId);
-      if (balance < app.monthlyPriceBaisa)
-        throw checkoutErrors.insufficientCredit(app.monthlyPriceBaisa, balance);
-      const row = await this.repo.insertInstall(tx, {
+      await this.wallets.debit(tx, {
+        userId: org.ownerId,
+        amountBaisa: app.monthlyPriceBaisa,
+        reason: `app:${app.id}:${environment.name}`,
+      });
+      return this.repo.insertInstall(tx, {
         orgId: org.id,
         environmentId: environment.id,
         appId: app.id,
@@ -89,12 +92,6 @@ export class TenantsService {
         status: 'installing',
         monthlyPriceBaisa: app.monthlyPriceBaisa,
       });
-      await this.billing.addWalletEntry(tx, {
-        userId: org.ownerId,
-        amountBaisa: -app.monthlyPriceBaisa,
-        reason: `app:${app.id}:${environment.name}`,
-      });
-      return row;
     });
     return { ...toInstall(install), environment: environment.name };
   }

@@ -75,7 +75,8 @@ export async function startTestApp(
 /** The session cookie from a sign-in response, ready to send back as a Cookie header. */
 export function sessionCookie(setCookie: string | string[] | undefined): string {
   const header = Array.isArray(setCookie) ? setCookie.join('\n') : (setCookie ?? '');
-  const match = /catalyst_session=([^;]+)/.exec(header);
-  if (!match?.[1]) throw new Error('no session cookie was set');
-  return `catalyst_session=${match[1]}`;
+  // `__Host-catalyst_session` when PUBLIC_URL is https.
+  const match = /((?:__Host-)?catalyst_session)=([^;]+)/.exec(header);
+  if (!match?.[2]) throw new Error('no session cookie was set');
+  return `${match[1]}=${match[2]}`;
 }

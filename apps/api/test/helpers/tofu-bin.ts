@@ -6,16 +6,24 @@ import { TOFU_FIXTURE_BIN } from '../fixtures/tofu/tofu-fixture.js';
 /**
  * A `tofu` for the api to run: a wrapper that starts the fixture with its control and log files.
  * The api passes tofu only the variables it chooses, so the fixture's knobs travel in the wrapper.
+ * `publicIpv4`: the address every created server and load balancer reports (e.g. 127.0.0.1, where a
+ * test's kube-apiserver emulator listens, so the api accepts a kubeconfig pointing there).
  */
-export function fixtureTofuBin(): { bin: string; controlPath: string; logPath: string; dir: string } {
+export function fixtureTofuBin(options: { publicIpv4?: string } = {}): {
+  bin: string;
+  controlPath: string;
+  logPath: string;
+  dir: string;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'catalyst-tofu-bin-'));
   const controlPath = join(dir, 'control.json');
   const logPath = join(dir, 'invocations.jsonl');
   writeFileSync(controlPath, '{}');
   const bin = join(dir, 'tofu');
+  const publicIp = options.publicIpv4 ? `CATALYST_TOFU_FIXTURE_PUBLIC_IPV4='${options.publicIpv4}' ` : '';
   writeFileSync(
     bin,
-    `#!/bin/sh\nCATALYST_TOFU_FIXTURE_CONTROL='${controlPath}' CATALYST_TOFU_FIXTURE_LOG='${logPath}' exec '${process.execPath}' '${TOFU_FIXTURE_BIN}' "$@"\n`,
+    `#!/bin/sh\n${publicIp}CATALYST_TOFU_FIXTURE_CONTROL='${controlPath}' CATALYST_TOFU_FIXTURE_LOG='${logPath}' exec '${process.execPath}' '${TOFU_FIXTURE_BIN}' "$@"\n`,
   );
   chmodSync(bin, 0o755);
   return { bin, controlPath, logPath, dir };

@@ -1,4 +1,5 @@
 import { Link, Outlet } from '@tanstack/react-router';
+import { MailOutboxBanner } from '../features/mail/MailOutboxBanner';
 import { ThemeToggle } from './ThemeToggle';
 import { UserMenu } from './UserMenu';
 
@@ -15,6 +16,7 @@ export function AppShell() {
       <a className="skip-link" href="#main">
         Skip to content
       </a>
+      <MailOutboxBanner />
       <header className="app-header">
         <div className="app-header__inner">
           <Link to="/" className="brand">

@@ -1,6 +1,6 @@
 import { sessionResponseSchema } from '@catalyst/contracts';
 import { describe, expect, it, vi } from 'vitest';
-import { apiError, json, stubApi, testUser } from '../test/api';
+import { answer, apiError, json, noContent, stubApi, testUser } from '../test/api';
 import { ApiError, errorFromResponse, isApiError, request } from './http';
 
 async function rejection(promise: Promise<unknown>): Promise<ApiError> {
@@ -68,7 +68,9 @@ describe('errorFromResponse', () => {
 
 describe('request', () => {
   it('sends JSON with the same-origin credentials and parses the body with the schema', async () => {
-    const api = stubApi({ 'POST /auth/pin/verify': () => json(200, { user: testUser }) });
+    const api = stubApi({
+      'POST /auth/pin/verify': () => answer(sessionResponseSchema, { user: testUser }),
+    });
     const result = await request('/auth/pin/verify', {
       method: 'POST',
       body: { email: 'ada@example.com', pin: '123456' },
@@ -82,7 +84,7 @@ describe('request', () => {
   });
 
   it('resolves with undefined for a 204 without a schema', async () => {
-    stubApi({ 'POST /auth/logout': () => new Response(null, { status: 204 }) });
+    stubApi({ 'POST /auth/logout': noContent });
     await expect(request('/auth/logout', { method: 'POST' })).resolves.toBeUndefined();
   });
 
@@ -95,6 +97,7 @@ describe('request', () => {
   });
 
   it('rejects with invalid_response when a success body does not match the schema', async () => {
+    // Deliberately raw: this is the answer a broken server would send.
     stubApi({ 'GET /auth/me': () => json(200, { user: { email: 'no id' } }) });
     const error = await rejection(request('/auth/me', { schema: sessionResponseSchema }));
     expect(error.code).toBe('invalid_response');

@@ -1,13 +1,13 @@
-import type { User } from '@catalyst/contracts';
 import { vi } from 'vitest';
+import type { Parser } from '../lib/http';
+import { type ContractOf, user } from './factories';
 
-export const testUser: User = {
-  id: '3f1c2a4e-8b7d-4c6a-9e2f-1a2b3c4d5e6f',
-  email: 'ada@example.com',
-  roles: ['member'],
-  createdAt: '2025-01-01T00:00:00.000Z',
-};
+export type { ContractOf };
 
+/** The signed-in user most tests act as (a plain member). */
+export const testUser = user();
+
+/** A raw JSON response. Feature tests use `answer` instead; this is for answers the api would never send. */
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
     status,
@@ -15,6 +15,51 @@ export function json(status: number, body: unknown, headers: Record<string, stri
   });
 }
 
+/** Stubs that broke their contract during the current test; test/setup.ts fails the test with them. */
+export const brokenStubs: string[] = [];
+
+/** The paths of `body` that `parsed` lacks: fields the contract does not know and parsing dropped. */
+function droppedFields(body: unknown, parsed: unknown, at = ''): string[] {
+  if (Array.isArray(body) && Array.isArray(parsed)) {
+    return body.flatMap((item, i) => droppedFields(item, parsed[i], `${at}[${i}]`));
+  }
+  if (typeof body !== 'object' || body === null || typeof parsed !== 'object' || parsed === null) return [];
+  const kept = parsed as Record<string, unknown>;
+  return Object.entries(body).flatMap(([key, value]) =>
+    key in kept ? droppedFields(value, kept[key], `${at}.${key}`) : [`${at}.${key}`],
+  );
+}
+
+/**
+ * An api answer whose body is typed by its contract `schema`: a stub the api would never send does
+ * not compile. It is also parsed at run time, so a stub that slips past the types (a cast, a field
+ * the contract does not know) fails the test where it is built instead of passing for the wrong reason.
+ */
+export function answer<S extends Parser<unknown>>(
+  schema: S,
+  body: ContractOf<S>,
+  status = 200,
+  headers: Record<string, string> = {},
+): Response {
+  const parsed = schema.safeParse(body);
+  const dropped = parsed.success ? droppedFields(body, parsed.data) : [];
+  const problem = !parsed.success
+    ? `A stubbed answer breaks its contract: ${JSON.stringify(parsed.error)}`
+    : dropped.length > 0
+      ? `A stubbed answer has fields its contract does not know: ${dropped.join(', ')}`
+      : null;
+  if (problem) {
+    // Thrown inside fetch, this would only look like a network error to the app; the list makes it fail the test.
+    brokenStubs.push(problem);
+    throw new Error(problem);
+  }
+  return json(status, body, headers);
+}
+
+/** An answer without a body (204). */
+export const noContent = () => new Response(null, { status: 204 });
+
+/** The api's one error shape, `{ error: { code, message, details? } }`. */
 export function apiError(
   status: number,
   code: string,

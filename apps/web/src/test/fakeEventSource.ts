@@ -14,9 +14,11 @@ export class FakeEventSource {
   close() {
     this.closed = true;
   }
+  /** Delivers one event; its `seq` becomes the event id, as the api's `id:` line makes it. */
   emit(type: string, data: Record<string, unknown>) {
+    const lastEventId = typeof data.seq === 'number' ? String(data.seq) : '';
     for (const listener of this.listeners.get(type) ?? []) {
-      listener(new MessageEvent(type, { data: JSON.stringify(data) }));
+      listener(new MessageEvent(type, { data: JSON.stringify(data), lastEventId }));
     }
   }
 }

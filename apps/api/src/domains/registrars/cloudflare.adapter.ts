@@ -11,7 +11,7 @@ import {
 import { failureForStatus, type HttpResult, parseJson, registrarFetch } from './registrar-http.js';
 
 /** Production Cloudflare API v4; the adapter itself takes its base URL from config. */
-export const DEFAULT_CLOUDFLARE_API_URL = 'https://api.cloudflare.com/client/v4';
+export { DEFAULT_CLOUDFLARE_API_URL } from '../../config/registrar-endpoints.js';
 
 const REGISTRAR = 'Cloudflare';
 const NS_TTL = 3600;

@@ -11,7 +11,7 @@ import {
 import { failureForStatus, parseJson, registrarFetch } from './registrar-http.js';
 
 /** Dynadot's legacy api3 (JSON flavour): the one most integrations use and the only one with `set_ns` by key alone. */
-export const DEFAULT_DYNADOT_API_URL = 'https://api.dynadot.com/api3.json';
+export { DEFAULT_DYNADOT_API_URL } from '../../config/registrar-endpoints.js';
 
 const REGISTRAR = 'Dynadot';
 /** `set_ns` takes ns0..ns12. */

@@ -10,7 +10,7 @@ import {
 import { failureForStatus, type HttpResult, parseJson, registrarFetch } from './registrar-http.js';
 
 /** Production Domains API. OTE (`https://api.ote-godaddy.com`) needs its own key pair. */
-export const DEFAULT_GODADDY_API_URL = 'https://api.godaddy.com';
+export { DEFAULT_GODADDY_API_URL } from '../../config/registrar-endpoints.js';
 
 const NAME = 'GoDaddy';
 /** GoDaddy's floor is 600 s; an hour lets a corrected delegation take over the same afternoon. */

@@ -11,7 +11,7 @@ import {
 import { failureForStatus, registrarFetch } from './registrar-http.js';
 
 /** Production endpoint; the sandbox is https://api.sandbox.namecheap.com/xml.response (separate account and key). */
-export const DEFAULT_NAMECHEAP_API_URL = 'https://api.namecheap.com/xml.response';
+export { DEFAULT_NAMECHEAP_API_URL } from '../../config/registrar-endpoints.js';
 
 const REGISTRAR = 'Namecheap';
 /** getList accepts 10–100 per page; the largest page keeps big accounts to few calls. */

@@ -12,7 +12,7 @@ import {
 import { failureForStatus, type HttpResult, parseJson, registrarFetch } from './registrar-http.js';
 
 /** OVHcloud Europe; Canada (`https://ca.api.ovh.com/1.0`) and US accounts need their own endpoint in config. */
-export const DEFAULT_OVH_API_URL = 'https://eu.api.ovh.com/1.0';
+export { DEFAULT_OVH_API_URL } from '../../config/registrar-endpoints.js';
 
 const REGISTRAR = 'OVHcloud';
 const NS_TTL = 3600;

@@ -1,10 +1,16 @@
+import { pinRequestedSchema, sessionResponseSchema } from '@catalyst/contracts';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { apiError, json, stubApi, testUser, unauthenticated } from '../../test/api';
+import { answer, apiError, stubApi, testUser, unauthenticated } from '../../test/api';
 import { renderApp } from '../../test/renderApp';
 
 const pinRequested = () =>
-  json(202, { message: 'If the address can receive mail, a sign-in code is on its way.' });
+  answer(
+    pinRequestedSchema,
+    { message: 'If the address can receive mail, a sign-in code is on its way.' },
+    202,
+  );
+const signedIn = () => answer(sessionResponseSchema, { user: testUser });
 
 async function submitEmail(value: string) {
   fireEvent.change(await screen.findByLabelText('E-mail'), { target: { value } });
@@ -23,7 +29,7 @@ describe('LoginPage', () => {
       'POST /auth/pin/request': pinRequested,
       'POST /auth/pin/verify': [
         () => apiError(401, 'invalid_pin', 'That code is wrong or has expired.', { attemptsLeft: 4 }),
-        () => json(200, { user: testUser }),
+        signedIn,
       ],
     });
     const { router } = renderApp('/login?redirect=%2Fbss%2F');
@@ -125,7 +131,7 @@ describe('LoginPage', () => {
     stubApi({
       'GET /auth/me': unauthenticated,
       'POST /auth/pin/request': pinRequested,
-      'POST /auth/pin/verify': () => json(200, { user: testUser }),
+      'POST /auth/pin/verify': signedIn,
     });
     const { router } = renderApp('/login?redirect=https%3A%2F%2Fevil.example%2F');
     await submitEmail('ada@example.com');
@@ -138,7 +144,7 @@ describe('LoginPage', () => {
   });
 
   it('skips the form when already signed in', async () => {
-    stubApi({ 'GET /auth/me': () => json(200, { user: testUser }) });
+    stubApi({ 'GET /auth/me': signedIn });
     const { router } = renderApp('/login?redirect=%2Fmarketplace%2F');
     await waitFor(() => expect(router.state.location.pathname).toBe('/marketplace/'));
     expect(screen.queryByLabelText('E-mail')).toBeNull();

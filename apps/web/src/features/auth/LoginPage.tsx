@@ -1,6 +1,8 @@
 import { pinRequestSchema, pinVerifySchema } from '@catalyst/contracts';
 import { getRouteApi, useNavigate } from '@tanstack/react-router';
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { Field } from '../../components/Field';
+import './auth.css';
 import { safeRedirect } from '../../lib/redirect';
 import { describeAuthError } from './errors';
 import { useRequestPin, useVerifyPin } from './queries';
@@ -25,10 +27,6 @@ export function LoginPage() {
 
   const emailRef = useRef<HTMLInputElement>(null);
   const pinRef = useRef<HTMLInputElement>(null);
-  const ids = useId();
-  const emailErrorId = `${ids}-email-error`;
-  const pinErrorId = `${ids}-pin-error`;
-  const pinHintId = `${ids}-pin-hint`;
 
   // Move focus to the field of the step being shown.
   useEffect(() => {
@@ -116,30 +114,24 @@ export function LoginPage() {
             </p>
             {serverError && <ErrorAlert message={serverError} />}
             <form className="form" onSubmit={sendCode} noValidate aria-busy={busy || undefined}>
-              <div className="field">
-                <label htmlFor={`${ids}-email`}>E-mail</label>
-                <input
-                  ref={emailRef}
-                  id={`${ids}-email`}
-                  name="email"
-                  type="email"
-                  inputMode="email"
-                  autoComplete="email"
-                  autoCapitalize="none"
-                  spellCheck={false}
-                  placeholder="you@example.com"
-                  value={email}
-                  onChange={(event) => setEmail(event.target.value)}
-                  aria-invalid={fieldError ? true : undefined}
-                  aria-describedby={fieldError ? emailErrorId : undefined}
-                  required
-                />
-                {fieldError && (
-                  <p id={emailErrorId} className="field__error" role="alert">
-                    {fieldError}
-                  </p>
+              <Field label="E-mail" error={fieldError}>
+                {(control) => (
+                  <input
+                    ref={emailRef}
+                    {...control}
+                    name="email"
+                    type="email"
+                    inputMode="email"
+                    autoComplete="email"
+                    autoCapitalize="none"
+                    spellCheck={false}
+                    placeholder="you@example.com"
+                    value={email}
+                    onChange={(event) => setEmail(event.target.value)}
+                    required
+                  />
                 )}
-              </div>
+              </Field>
               <button type="submit" className="button button--block" disabled={busy}>
                 {requestPin.isPending && <span className="spinner spinner--inline" aria-hidden="true" />}
                 Send code
@@ -159,34 +151,25 @@ export function LoginPage() {
               </p>
             )}
             <form className="form" onSubmit={signIn} noValidate aria-busy={busy || undefined}>
-              <div className="field">
-                <label htmlFor={`${ids}-pin`}>Sign-in code</label>
-                <input
-                  ref={pinRef}
-                  id={`${ids}-pin`}
-                  name="pin"
-                  className="pin-input"
-                  type="text"
-                  inputMode="numeric"
-                  autoComplete="one-time-code"
-                  pattern="[0-9]*"
-                  maxLength={6}
-                  placeholder="000000"
-                  value={pin}
-                  onChange={(event) => setPin(event.target.value.replace(/\D/g, '').slice(0, 6))}
-                  aria-invalid={fieldError ? true : undefined}
-                  aria-describedby={fieldError ? `${pinHintId} ${pinErrorId}` : pinHintId}
-                  required
-                />
-                <p id={pinHintId} className="field__hint">
-                  The code is valid for a few minutes.
-                </p>
-                {fieldError && (
-                  <p id={pinErrorId} className="field__error" role="alert">
-                    {fieldError}
-                  </p>
+              <Field label="Sign-in code" hint="The code is valid for a few minutes." error={fieldError}>
+                {(control) => (
+                  <input
+                    ref={pinRef}
+                    {...control}
+                    name="pin"
+                    className="pin-input"
+                    type="text"
+                    inputMode="numeric"
+                    autoComplete="one-time-code"
+                    pattern="[0-9]*"
+                    maxLength={6}
+                    placeholder="000000"
+                    value={pin}
+                    onChange={(event) => setPin(event.target.value.replace(/\D/g, '').slice(0, 6))}
+                    required
+                  />
                 )}
-              </div>
+              </Field>
               <button type="submit" className="button button--block" disabled={busy}>
                 {verifyPin.isPending && <span className="spinner spinner--inline" aria-hidden="true" />}
                 Sign in

@@ -1,5 +1,6 @@
 import { Link, Outlet } from '@tanstack/react-router';
 import { PageHeader } from '../../components/PageHeader';
+import './bss.css';
 import { canUseBss } from '../../lib/roles';
 import { useMe } from '../auth/queries';
 

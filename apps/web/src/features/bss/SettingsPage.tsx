@@ -1,19 +1,8 @@
 import type { ReactNode } from 'react';
+import { EmptyOr } from '../../components/EmptyOr';
 import { QueryState } from '../../components/QueryState';
+import { ValueList } from '../../components/ValueList';
 import { useSettings } from './queries';
-
-function List({ items }: { items: string[] }) {
-  if (items.length === 0) return <span className="muted">None</span>;
-  return (
-    <ul className="plain-list">
-      {items.map((item) => (
-        <li key={item}>
-          <code>{item}</code>
-        </li>
-      ))}
-    </ul>
-  );
-}
 
 function Row({ term, children }: { term: string; children: ReactNode }) {
   return (
@@ -43,25 +32,25 @@ export function SettingsPage() {
               <code>{s.marketplaceUrl}</code>
             </Row>
             <Row term="Tenant pool domains">
-              <List items={s.tenantPoolDomains} />
+              <ValueList items={s.tenantPoolDomains} />
             </Row>
             <Row term="Sovereign pool domains">
-              <List items={s.sovereignPoolDomains} />
+              <ValueList items={s.sovereignPoolDomains} />
             </Row>
             <Row term="Mail">{s.mailMode === 'smtp' ? 'SMTP' : 'Dev outbox (not sent)'}</Row>
             <Row term="Events">{s.eventsMode === 'nats' ? 'NATS' : 'In-process'}</Row>
             <Row term="Plans">
-              {s.plans.length === 0 ? (
-                <span className="muted">None</span>
-              ) : (
-                <ul className="plain-list">
-                  {s.plans.map((plan) => (
-                    <li key={plan.id}>
-                      {plan.name} <span className="muted">({plan.id})</span>: {plan.priceOmr} OMR
-                    </li>
-                  ))}
-                </ul>
-              )}
+              <EmptyOr items={s.plans} empty="None" inline>
+                {(plans) => (
+                  <ul className="plain-list">
+                    {plans.map((plan) => (
+                      <li key={plan.id}>
+                        {plan.name} <span className="muted">({plan.id})</span>: {plan.priceOmr} OMR
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </EmptyOr>
             </Row>
           </dl>
         )}

@@ -1,3 +1,4 @@
+import { DataTable } from '../../components/DataTable';
 import { QueryState } from '../../components/QueryState';
 import { formatDate } from '../../lib/dates';
 import { formatOmr } from '../../lib/money';
@@ -11,45 +12,31 @@ export function TenantsPage() {
         Tenants
       </h2>
       <QueryState query={tenants} what="the tenants">
-        {(list) =>
-          list.length === 0 ? (
-            <p className="muted">No tenants yet. They appear here when a voucher is redeemed.</p>
-          ) : (
-            <div className="table-wrap">
-              <table className="table" aria-label="Tenants">
-                <thead>
-                  <tr>
-                    <th scope="col">Organisation</th>
-                    <th scope="col">Owner</th>
-                    <th scope="col">Address</th>
-                    <th scope="col" className="table__number">
-                      Balance
-                    </th>
-                    <th scope="col">Since</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((tenant) => (
-                    <tr key={tenant.slug}>
-                      <th scope="row">
-                        {tenant.name}
-                        <div className="table__sub">
-                          <code>{tenant.slug}</code>
-                        </div>
-                      </th>
-                      <td>{tenant.owner}</td>
-                      <td>
-                        <code>{tenant.fqdn}</code>
-                      </td>
-                      <td className="table__number">{formatOmr(tenant.balanceBaisa)}</td>
-                      <td>{formatDate(tenant.createdAt)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )
-        }
+        {(list) => (
+          <DataTable
+            label="Tenants"
+            rows={list}
+            rowKey={(tenant) => tenant.slug}
+            empty="No tenants yet. They appear here when a voucher is redeemed."
+            columns={[
+              {
+                header: 'Organisation',
+                cell: (tenant) => (
+                  <>
+                    {tenant.name}
+                    <div className="table__sub">
+                      <code>{tenant.slug}</code>
+                    </div>
+                  </>
+                ),
+              },
+              { header: 'Owner', cell: (tenant) => tenant.owner },
+              { header: 'Address', cell: (tenant) => <code>{tenant.fqdn}</code> },
+              { header: 'Balance', numeric: true, cell: (tenant) => formatOmr(tenant.balanceBaisa) },
+              { header: 'Since', cell: (tenant) => formatDate(tenant.createdAt) },
+            ]}
+          />
+        )}
       </QueryState>
     </section>
   );

@@ -1,5 +1,5 @@
 import { type FormEvent, useId, useState } from 'react';
-import { FieldError } from '../../components/FieldError';
+import { Field } from '../../components/Field';
 import { describeError, type FieldErrors, fieldErrorsFromApi } from '../../lib/forms';
 import { formatOmr } from '../../lib/money';
 import { useIssueVoucher } from './queries';
@@ -24,7 +24,6 @@ export function VoucherForm() {
   const [notice, setNotice] = useState<string | null>(null);
   const ids = useId();
   const id = (field: string) => `${ids}-${field}`;
-  const errorId = (field: string) => `${ids}-${field}-error`;
 
   const set =
     <K extends keyof VoucherFormValues>(key: K) =>
@@ -72,125 +71,130 @@ export function VoucherForm() {
     });
   };
 
-  const fieldProps = (field: (typeof FIELD_ORDER)[number], hint?: string) => {
-    const described = [hint, errors[field] ? errorId(field) : undefined].filter(Boolean).join(' ');
-    return {
-      id: id(field),
-      'aria-invalid': errors[field] ? true : undefined,
-      'aria-describedby': described || undefined,
-    };
-  };
+  // The form focuses its first invalid field by id and says so in one alert: field errors are not announced too.
+  const fieldProps = (field: (typeof FIELD_ORDER)[number]) => ({
+    id: id(field),
+    error: errors[field],
+    errorAlert: false,
+  });
 
   return (
     <form className="form form--grid" onSubmit={submit} noValidate aria-busy={issue.isPending}>
-      <div className="field">
-        <label htmlFor={id('code')}>Code</label>
-        <input
-          {...fieldProps('code', `${ids}-code-hint`)}
-          name="code"
-          autoComplete="off"
-          autoCapitalize="characters"
-          spellCheck={false}
-          placeholder="WELCOME-2025"
-          value={values.code}
-          onChange={(event) => set('code')(event.target.value.toUpperCase())}
-        />
-        <p id={`${ids}-code-hint`} className="field__hint">
-          Letters, digits and hyphens. Reusing a code updates that voucher.
-        </p>
-        <FieldError id={errorId('code')} message={errors.code} />
-      </div>
+      <Field
+        {...fieldProps('code')}
+        label="Code"
+        hint="Letters, digits and hyphens. Reusing a code updates that voucher."
+      >
+        {(control) => (
+          <input
+            {...control}
+            name="code"
+            autoComplete="off"
+            autoCapitalize="characters"
+            spellCheck={false}
+            placeholder="WELCOME-2025"
+            value={values.code}
+            onChange={(event) => set('code')(event.target.value.toUpperCase())}
+          />
+        )}
+      </Field>
 
-      <div className="field">
-        <label htmlFor={id('creditBaisa')}>Credit (OMR)</label>
-        <input
-          {...fieldProps('creditBaisa')}
-          name="credit"
-          inputMode="decimal"
-          autoComplete="off"
-          placeholder="100.000"
-          value={values.credit}
-          onChange={(event) => set('credit')(event.target.value)}
-        />
-        <FieldError id={errorId('creditBaisa')} message={errors.creditBaisa} />
-      </div>
+      <Field {...fieldProps('creditBaisa')} label="Credit (OMR)">
+        {(control) => (
+          <input
+            {...control}
+            name="credit"
+            inputMode="decimal"
+            autoComplete="off"
+            placeholder="100.000"
+            value={values.credit}
+            onChange={(event) => set('credit')(event.target.value)}
+          />
+        )}
+      </Field>
 
-      <div className="field field--wide">
-        <label htmlFor={id('description')}>Description</label>
-        <input
-          {...fieldProps('description')}
-          name="description"
-          autoComplete="off"
-          placeholder="Welcome credit for new tenants"
-          value={values.description}
-          onChange={(event) => set('description')(event.target.value)}
-        />
-        <FieldError id={errorId('description')} message={errors.description} />
-      </div>
+      <Field {...fieldProps('description')} className="field--wide" label="Description">
+        {(control) => (
+          <input
+            {...control}
+            name="description"
+            autoComplete="off"
+            placeholder="Welcome credit for new tenants"
+            value={values.description}
+            onChange={(event) => set('description')(event.target.value)}
+          />
+        )}
+      </Field>
 
-      <div className="field">
-        <label htmlFor={id('maxRedemptions')}>Max redemptions</label>
-        <input
-          {...fieldProps('maxRedemptions', `${ids}-max-hint`)}
-          name="maxRedemptions"
-          type="number"
-          min={0}
-          step={1}
-          inputMode="numeric"
-          value={values.maxRedemptions}
-          onChange={(event) => set('maxRedemptions')(event.target.value)}
-        />
-        <p id={`${ids}-max-hint`} className="field__hint">
-          0 = unlimited.
-        </p>
-        <FieldError id={errorId('maxRedemptions')} message={errors.maxRedemptions} />
-      </div>
+      <Field {...fieldProps('maxRedemptions')} label="Max redemptions" hint="0 = unlimited.">
+        {(control) => (
+          <input
+            {...control}
+            name="maxRedemptions"
+            type="number"
+            min={0}
+            step={1}
+            inputMode="numeric"
+            value={values.maxRedemptions}
+            onChange={(event) => set('maxRedemptions')(event.target.value)}
+          />
+        )}
+      </Field>
 
-      <div className="field">
-        <label htmlFor={id('expiresAt')}>Expires (optional)</label>
-        <input
-          {...fieldProps('expiresAt', `${ids}-expires-hint`)}
-          name="expires"
-          type="date"
-          value={values.expires}
-          onChange={(event) => set('expires')(event.target.value)}
-        />
-        <p id={`${ids}-expires-hint`} className="field__hint">
-          Works until the end of that day, in your time zone.
-        </p>
-        <FieldError id={errorId('expiresAt')} message={errors.expiresAt} />
-      </div>
+      <Field
+        {...fieldProps('expiresAt')}
+        label="Expires (optional)"
+        hint="Works until the end of that day, in your time zone."
+      >
+        {(control) => (
+          <input
+            {...control}
+            name="expires"
+            type="date"
+            value={values.expires}
+            onChange={(event) => set('expires')(event.target.value)}
+          />
+        )}
+      </Field>
 
-      <div className="field field--wide">
-        <label htmlFor={id('recipientEmail')}>Recipient e-mail (optional)</label>
-        <input
-          {...fieldProps('recipientEmail', `${ids}-recipient-hint`)}
-          name="recipientEmail"
-          type="email"
-          inputMode="email"
-          autoComplete="off"
-          autoCapitalize="none"
-          spellCheck={false}
-          placeholder="tenant@example.com"
-          value={values.recipientEmail}
-          onChange={(event) => set('recipientEmail')(event.target.value)}
-        />
-        <p id={`${ids}-recipient-hint`} className="field__hint">
-          We e-mail the voucher with its redeem link to this address.
-        </p>
-        <FieldError id={errorId('recipientEmail')} message={errors.recipientEmail} />
-      </div>
+      <Field
+        {...fieldProps('recipientEmail')}
+        className="field--wide"
+        label="Recipient e-mail (optional)"
+        hint="We e-mail the voucher with its redeem link to this address."
+      >
+        {(control) => (
+          <input
+            {...control}
+            name="recipientEmail"
+            type="email"
+            inputMode="email"
+            autoComplete="off"
+            autoCapitalize="none"
+            spellCheck={false}
+            placeholder="tenant@example.com"
+            value={values.recipientEmail}
+            onChange={(event) => set('recipientEmail')(event.target.value)}
+          />
+        )}
+      </Field>
 
-      <div className="field field--wide field--checkbox">
-        <input
-          id={id('active')}
-          name="active"
-          type="checkbox"
-          checked={values.active}
-          onChange={(event) => set('active')(event.target.checked)}
-        />
-        <label htmlFor={id('active')}>Active (can be redeemed)</label>
-      </div>
+      <Field
+        id={id('active')}
+        className="field--wide field--checkbox"
+        label="Active (can be redeemed)"
+        labelAfter
+      >
+        {(control) => (
+          <input
+            {...control}
+            name="active"
+            type="checkbox"
+            checked={values.active}
+            onChange={(event) => set('active')(event.target.checked)}
+          />
+        )}
+      </Field>
 
       <div className="field--wide form__footer">
         <button type="submit" className="button" disabled={issue.isPending}>

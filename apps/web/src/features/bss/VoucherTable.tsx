@@ -1,6 +1,7 @@
 import type { Voucher } from '@catalyst/contracts';
 import { useState } from 'react';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { DataTable } from '../../components/DataTable';
 import { formatDate } from '../../lib/dates';
 import { describeError } from '../../lib/forms';
 import { isApiError } from '../../lib/http';
@@ -105,71 +106,62 @@ export function VoucherTable() {
           />
         </div>
       )}
-      {vouchers.data.length === 0 ? (
-        <p className="muted">No vouchers yet. Issue the first one above.</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="table" aria-label="Vouchers">
-            <thead>
-              <tr>
-                <th scope="col">Code</th>
-                <th scope="col" className="table__number">
-                  Credit
-                </th>
-                <th scope="col" className="table__number">
-                  Redeemed
-                </th>
-                <th scope="col">Expires</th>
-                <th scope="col">Status</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {vouchers.data.map((voucher) => {
-                const status = voucherStatus(voucher);
-                return (
-                  <tr key={voucher.code} data-testid={`voucher-row-${voucher.code}`}>
-                    <th scope="row">
-                      <code>{voucher.code}</code>
-                      {voucher.description && <div className="table__sub">{voucher.description}</div>}
-                    </th>
-                    <td className="table__number">{formatOmr(voucher.creditBaisa)}</td>
-                    <td className="table__number" data-testid="voucher-redemptions">
-                      {redemptions(voucher)}
-                    </td>
-                    <td>{formatDate(voucher.expiresAt)}</td>
-                    <td>
-                      <span className={`badge badge--${status.toLowerCase()}`} data-testid="voucher-status">
-                        {status}
-                      </span>
-                    </td>
-                    <td className="table__actions">
-                      <button
-                        type="button"
-                        className="button button--secondary button--small"
-                        onClick={() => void copyLink(voucher)}
-                        aria-label={`Copy redeem link for ${voucher.code}`}
-                      >
-                        {copied === voucher.code ? 'Copied' : 'Copy link'}
-                      </button>
-                      <button
-                        type="button"
-                        className="button button--danger-outline button--small"
-                        onClick={() => setRevoking(voucher)}
-                        aria-label={`Revoke ${voucher.code}`}
-                      >
-                        Revoke
-                      </button>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        label="Vouchers"
+        rows={vouchers.data}
+        rowKey={(voucher) => voucher.code}
+        rowTestId={(voucher) => `voucher-row-${voucher.code}`}
+        empty="No vouchers yet. Issue the first one above."
+        columns={[
+          {
+            header: 'Code',
+            cell: (voucher) => (
+              <>
+                <code>{voucher.code}</code>
+                {voucher.description && <div className="table__sub">{voucher.description}</div>}
+              </>
+            ),
+          },
+          { header: 'Credit', numeric: true, cell: (voucher) => formatOmr(voucher.creditBaisa) },
+          { header: 'Redeemed', numeric: true, testId: 'voucher-redemptions', cell: redemptions },
+          { header: 'Expires', cell: (voucher) => formatDate(voucher.expiresAt) },
+          {
+            header: 'Status',
+            cell: (voucher) => {
+              const status = voucherStatus(voucher);
+              return (
+                <span className={`badge badge--${status.toLowerCase()}`} data-testid="voucher-status">
+                  {status}
+                </span>
+              );
+            },
+          },
+          {
+            header: <span className="visually-hidden">Actions</span>,
+            className: 'table__actions',
+            cell: (voucher) => (
+              <>
+                <button
+                  type="button"
+                  className="button button--secondary button--small"
+                  onClick={() => void copyLink(voucher)}
+                  aria-label={`Copy redeem link for ${voucher.code}`}
+                >
+                  {copied === voucher.code ? 'Copied' : 'Copy link'}
+                </button>
+                <button
+                  type="button"
+                  className="button button--danger-outline button--small"
+                  onClick={() => setRevoking(voucher)}
+                  aria-label={`Revoke ${voucher.code}`}
+                >
+                  Revoke
+                </button>
+              </>
+            ),
+          },
+        ]}
+      />
       <ConfirmDialog
         open={revoking !== null}
         title={`Revoke voucher ${revoking?.code ?? ''}?`}

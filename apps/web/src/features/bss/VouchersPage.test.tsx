@@ -1,24 +1,26 @@
-import type { User, Voucher } from '@catalyst/contracts';
+import {
+  bssSettingsSchema,
+  bssTenantListSchema,
+  sessionResponseSchema,
+  type User,
+  type Voucher,
+  voucherListSchema,
+  voucherRevokedSchema,
+  voucherSchema,
+} from '@catalyst/contracts';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
-import { apiError, json, stubApi, testUser } from '../../test/api';
+import { answer, apiError, stubApi, testUser } from '../../test/api';
+import * as make from '../../test/factories';
 import { renderApp } from '../../test/renderApp';
 
 const admin: User = { ...testUser, email: 'admin@example.com', roles: ['superadmin', 'sovereign-admin'] };
-
-const voucher = (overrides: Partial<Voucher> = {}): Voucher => ({
-  code: 'WELCOME-E2E',
-  creditBaisa: 100_000,
-  creditOmr: '100.000',
-  description: 'Welcome credit',
-  active: true,
-  maxRedemptions: 1,
-  timesRedeemed: 0,
-  expiresAt: null,
-  createdAt: '2025-01-01T00:00:00.000Z',
-  redeemUrl: 'http://market.test/redeem/?code=WELCOME-E2E',
-  ...overrides,
-});
+const signedInAsAdmin = () => answer(sessionResponseSchema, { user: admin });
+const vouchers =
+  (...list: Voucher[]) =>
+  () =>
+    answer(voucherListSchema, { vouchers: list });
+const voucher = make.voucher;
 
 function fill(label: string, value: string) {
   fireEvent.change(screen.getByLabelText(label), { target: { value } });
@@ -27,12 +29,9 @@ function fill(label: string, value: string) {
 describe('BSS vouchers', () => {
   it('issues a voucher: OMR converted to baisa, then the list shows it', async () => {
     const api = stubApi({
-      'GET /auth/me': () => json(200, { user: admin }),
-      'GET /billing/vouchers/list': [
-        () => json(200, { vouchers: [] }),
-        () => json(200, { vouchers: [voucher()] }),
-      ],
-      'POST /billing/vouchers/issue': () => json(201, voucher()),
+      'GET /auth/me': signedInAsAdmin,
+      'GET /billing/vouchers/list': [vouchers(), vouchers(voucher())],
+      'POST /billing/vouchers/issue': () => answer(voucherSchema, voucher(), 201),
     });
     renderApp('/bss/vouchers');
 
@@ -64,8 +63,8 @@ describe('BSS vouchers', () => {
 
   it('shows field errors from the shared schema without calling the api', async () => {
     const api = stubApi({
-      'GET /auth/me': () => json(200, { user: admin }),
-      'GET /billing/vouchers/list': () => json(200, { vouchers: [] }),
+      'GET /auth/me': signedInAsAdmin,
+      'GET /billing/vouchers/list': vouchers(),
     });
     renderApp('/bss/vouchers');
 
@@ -86,8 +85,8 @@ describe('BSS vouchers', () => {
 
   it("puts the server's details.issues next to their fields", async () => {
     stubApi({
-      'GET /auth/me': () => json(200, { user: admin }),
-      'GET /billing/vouchers/list': () => json(200, { vouchers: [] }),
+      'GET /auth/me': signedInAsAdmin,
+      'GET /billing/vouchers/list': vouchers(),
       'POST /billing/vouchers/issue': () =>
         apiError(400, 'validation_failed', 'The request is not valid.', {
           issues: [{ path: 'recipientEmail', message: 'That domain does not receive mail' }],
@@ -110,25 +109,23 @@ describe('BSS vouchers', () => {
     const writeText = vi.fn(async (_text: string) => {});
     vi.spyOn(navigator, 'clipboard', 'get').mockReturnValue({ writeText } as unknown as Clipboard);
     const api = stubApi({
-      'GET /auth/me': () => json(200, { user: admin }),
+      'GET /auth/me': signedInAsAdmin,
       'GET /billing/vouchers/list': [
-        () =>
-          json(200, {
-            vouchers: [
-              voucher({ timesRedeemed: 1 }),
-              voucher({
-                code: 'OPEN',
-                maxRedemptions: 0,
-                timesRedeemed: 3,
-                redeemUrl: 'http://market.test/redeem/?code=OPEN',
-              }),
-              voucher({ code: 'OFF', active: false }),
-              voucher({ code: 'OLD', expiresAt: '2020-01-01T00:00:00.000Z' }),
-            ],
+        vouchers(
+          voucher({ timesRedeemed: 1 }),
+          voucher({
+            code: 'OPEN',
+            maxRedemptions: 0,
+            timesRedeemed: 3,
+            redeemUrl: 'http://market.test/redeem/?code=OPEN',
           }),
-        () => json(200, { vouchers: [voucher({ timesRedeemed: 1 })] }),
+          voucher({ code: 'OFF', active: false }),
+          voucher({ code: 'OLD', expiresAt: '2020-01-01T00:00:00.000Z' }),
+        ),
+        vouchers(voucher({ timesRedeemed: 1 })),
       ],
-      'DELETE /billing/vouchers/revoke/OPEN': () => json(200, { code: 'OPEN', revoked: true }),
+      'DELETE /billing/vouchers/revoke/OPEN': () =>
+        answer(voucherRevokedSchema, { code: 'OPEN', revoked: true }),
     });
     renderApp('/bss/vouchers');
 
@@ -161,7 +158,7 @@ describe('BSS vouchers', () => {
   });
 
   it('tells other users the area needs the sovereign-admin role', async () => {
-    stubApi({ 'GET /auth/me': () => json(200, { user: testUser }) });
+    stubApi({ 'GET /auth/me': () => answer(sessionResponseSchema, { user: testUser }) });
     renderApp('/bss/vouchers');
 
     expect(await screen.findByRole('heading', { name: 'You need the sovereign-admin role' })).toBeTruthy();
@@ -171,31 +168,32 @@ describe('BSS vouchers', () => {
 
   it('has a sub-navigation to tenants, orders and settings', async () => {
     stubApi({
-      'GET /auth/me': () => json(200, { user: admin }),
+      'GET /auth/me': signedInAsAdmin,
       'GET /api/v1/bss/tenants': () =>
-        json(200, {
+        answer(bssTenantListSchema, {
           tenants: [
-            {
+            make.bssTenant({
               slug: 'acme',
               name: 'Acme',
               owner: 'tenant@example.com',
               fqdn: 'acme.tenants.test',
               balanceBaisa: 95_000,
               balanceOmr: '95.000',
-              createdAt: '2025-01-01T00:00:00.000Z',
-            },
+            }),
           ],
         }),
       'GET /api/v1/bss/settings': () =>
-        json(200, {
-          publicUrl: 'http://console.test',
-          marketplaceUrl: 'http://market.test',
-          tenantPoolDomains: ['tenants.test'],
-          sovereignPoolDomains: [],
-          mailMode: 'smtp',
-          eventsMode: 'in-process',
-          plans: [{ id: 'starter', name: 'Starter (free)', priceOmr: '0.000' }],
-        }),
+        answer(
+          bssSettingsSchema,
+          make.bssSettings({
+            publicUrl: 'http://console.test',
+            marketplaceUrl: 'http://market.test',
+            tenantPoolDomains: ['tenants.test'],
+            sovereignPoolDomains: [],
+            mailMode: 'smtp',
+            plans: [{ id: 'starter', name: 'Starter (free)', priceOmr: '0.000' }],
+          }),
+        ),
     });
     const { router } = renderApp('/bss/');
 

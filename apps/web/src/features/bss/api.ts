@@ -5,9 +5,10 @@ import {
   type IssueVoucher,
   type Voucher,
   voucherListSchema,
+  voucherRevokedSchema,
   voucherSchema,
 } from '@catalyst/contracts';
-import { type Parser, request, requestWithStatus } from '../../lib/http';
+import { request, requestWithStatus } from '../../lib/http';
 
 export { ApiError, isApiError } from '../../lib/http';
 
@@ -32,27 +33,11 @@ export async function listVouchers(signal?: AbortSignal): Promise<Voucher[]> {
   return vouchers;
 }
 
-const revokedSchema: Parser<{ code: string; revoked: true }> = {
-  safeParse(data) {
-    if (
-      typeof data === 'object' &&
-      data !== null &&
-      'code' in data &&
-      typeof data.code === 'string' &&
-      'revoked' in data &&
-      data.revoked === true
-    ) {
-      return { success: true, data: { code: data.code, revoked: true } };
-    }
-    return { success: false, error: new Error('not a revoke answer') };
-  },
-};
-
 /** Stops a voucher from being redeemed; rejects with 404 when it is unknown or already revoked. */
 export async function revokeVoucher(code: string): Promise<void> {
   await request(`/billing/vouchers/revoke/${encodeURIComponent(code)}`, {
     method: 'DELETE',
-    schema: revokedSchema,
+    schema: voucherRevokedSchema,
   });
 }
 

@@ -1,6 +1,7 @@
 import { BOOTSTRAP_KIT_NAMESPACE, type Deployment, findComponent } from '@catalyst/contracts';
 import { Link, useParams } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
+import { EmptyOr } from '../../components/EmptyOr';
 import { QueryState } from '../../components/QueryState';
 import { formatDateTime } from '../../lib/dates';
 import { JobList } from './JobsPage';
@@ -152,29 +153,29 @@ function AppSections({ app, deployment }: { app: KitApp; deployment: Deployment 
 
       <Section id="dependencies" title="Bundled dependencies">
         <h3 className="console-subtitle">Needs</h3>
-        {app.catalog && app.catalog.dependencies.length > 0 ? (
-          <ul className="plain-list" data-testid="app-dependencies">
-            {app.catalog.dependencies.map((dep) => (
-              <li key={dep}>
-                <ComponentLink id={dep} deployment={deployment} />
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <p className="muted">No other component.</p>
-        )}
+        <EmptyOr items={app.catalog?.dependencies ?? []} empty="No other component.">
+          {(needs) => (
+            <ul className="plain-list" data-testid="app-dependencies">
+              {needs.map((dep) => (
+                <li key={dep}>
+                  <ComponentLink id={dep} deployment={deployment} />
+                </li>
+              ))}
+            </ul>
+          )}
+        </EmptyOr>
         <h3 className="console-subtitle">Needed by (in the kit)</h3>
-        {dependents.length > 0 ? (
-          <ul className="plain-list" data-testid="app-dependents">
-            {dependents.map((dep) => (
-              <li key={dep}>
-                <ComponentLink id={dep} deployment={deployment} />
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <p className="muted">No kit component.</p>
-        )}
+        <EmptyOr items={dependents} empty="No kit component.">
+          {(neededBy) => (
+            <ul className="plain-list" data-testid="app-dependents">
+              {neededBy.map((dep) => (
+                <li key={dep}>
+                  <ComponentLink id={dep} deployment={deployment} />
+                </li>
+              ))}
+            </ul>
+          )}
+        </EmptyOr>
       </Section>
 
       <Section id="tenant" title="Tenant">

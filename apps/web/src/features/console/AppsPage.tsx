@@ -1,4 +1,5 @@
 import { Link } from '@tanstack/react-router';
+import { EmptyOr } from '../../components/EmptyOr';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryState } from '../../components/QueryState';
 import { chooseDeployment, toKitApp } from './model';
@@ -39,36 +40,38 @@ function AppGrid({ deploymentId }: { deploymentId: string }) {
   const kit = useKitComponents(deploymentId);
   return (
     <QueryState query={kit} what="the components">
-      {(components) =>
-        components.length === 0 ? (
-          <p className="muted" data-testid="apps-empty">
-            Nothing installed yet: the bootstrap kit starts once the cluster is up.
-          </p>
-        ) : (
-          <ul className="console-apps" data-testid="apps-grid">
-            {components.map(toKitApp).map((app) => (
-              <li key={app.id}>
-                <Link
-                  to="/console/apps/$id"
-                  params={{ id: app.id }}
-                  search={{ deployment: deploymentId }}
-                  className="console-app-card"
-                  data-testid={`app-card-${app.id}`}
-                >
-                  <AppLogo app={app} />
-                  <span className="console-app-card__body">
-                    <span className="console-app-card__name">{app.name}</span>
-                    <StatusBadge status={app.state} />
-                    {app.description && (
-                      <span className="console-app-card__description muted">{app.description}</span>
-                    )}
-                  </span>
-                </Link>
-              </li>
-            ))}
-          </ul>
-        )
-      }
+      {(components) => (
+        <EmptyOr
+          items={components}
+          emptyTestId="apps-empty"
+          empty="Nothing installed yet: the bootstrap kit starts once the cluster is up."
+        >
+          {(list) => (
+            <ul className="console-apps" data-testid="apps-grid">
+              {list.map(toKitApp).map((app) => (
+                <li key={app.id}>
+                  <Link
+                    to="/console/apps/$id"
+                    params={{ id: app.id }}
+                    search={{ deployment: deploymentId }}
+                    className="console-app-card"
+                    data-testid={`app-card-${app.id}`}
+                  >
+                    <AppLogo app={app} />
+                    <span className="console-app-card__body">
+                      <span className="console-app-card__name">{app.name}</span>
+                      <StatusBadge status={app.state} />
+                      {app.description && (
+                        <span className="console-app-card__description muted">{app.description}</span>
+                      )}
+                    </span>
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          )}
+        </EmptyOr>
+      )}
     </QueryState>
   );
 }

@@ -1,4 +1,6 @@
+import type { Deployment } from '@catalyst/contracts';
 import { Link } from '@tanstack/react-router';
+import { DataTable } from '../../components/DataTable';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryState } from '../../components/QueryState';
 import { formatDateTime } from '../../lib/dates';
@@ -19,88 +21,86 @@ export function DashboardPage() {
         </Link>
       </div>
       <QueryState query={deployments} what="the deployments">
-        {(list) =>
-          list.length === 0 ? (
-            <p className="muted" data-testid="deployments-empty">
-              No deployments yet. Start one with “New Sovereign”.
-            </p>
-          ) : (
-            <div className="table-wrap card">
-              <table className="table" aria-label="Deployments" data-testid="deployments-table">
-                <thead>
-                  <tr>
-                    <th scope="col">Sovereign</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Phases</th>
-                    <th scope="col">Bootstrap kit</th>
-                    <th scope="col">Created</th>
-                    <th scope="col">Links</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {[...list]
-                    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-                    .map((d) => {
-                      const phasesDone = d.phases.filter((p) => p.status === 'succeeded').length;
-                      const kitDone = d.components.filter((c) => c.state === 'installed').length;
-                      return (
-                        <tr key={d.id} data-testid={`deployment-row-${d.id}`}>
-                          <th scope="row">
-                            {d.fqdn}
-                            <div className="table__sub">
-                              {d.orgName} · <code>{d.id.slice(0, 8)}</code>
-                            </div>
-                          </th>
-                          <td>
-                            <StatusBadge status={d.status} testId={`deployment-status-${d.id}`} />
-                            {d.error && <div className="table__sub">{d.error}</div>}
-                          </td>
-                          <td className="table__number">
-                            {phasesDone} / {d.phases.length}
-                          </td>
-                          <td className="table__number">
-                            {d.components.length === 0 ? '—' : `${kitDone} / ${d.components.length}`}
-                          </td>
-                          <td>{formatDateTime(d.createdAt)}</td>
-                          <td>
-                            <ul className="console-links">
-                              <li>
-                                <Link
-                                  to="/sovereign/provision/$id"
-                                  params={{ id: d.id }}
-                                  data-testid={`deployment-link-${d.id}`}
-                                >
-                                  Provisioning
-                                </Link>
-                              </li>
-                              <li>
-                                <Link to="/console/apps" search={{ deployment: d.id }}>
-                                  Apps
-                                </Link>
-                              </li>
-                              <li>
-                                <Link to="/console/jobs" search={{ deployment: d.id }}>
-                                  Jobs
-                                </Link>
-                              </li>
-                              {d.result && (
-                                <li>
-                                  <a href={d.result.consoleURL} target="_blank" rel="noreferrer">
-                                    Console
-                                  </a>
-                                </li>
-                              )}
-                            </ul>
-                          </td>
-                        </tr>
-                      );
-                    })}
-                </tbody>
-              </table>
-            </div>
-          )
-        }
+        {(list) => (
+          <DataTable
+            label="Deployments"
+            testId="deployments-table"
+            framed
+            rows={[...list].sort((a, b) => b.createdAt.localeCompare(a.createdAt))}
+            rowKey={(d) => d.id}
+            rowTestId={(d) => `deployment-row-${d.id}`}
+            empty="No deployments yet. Start one with “New Sovereign”."
+            emptyTestId="deployments-empty"
+            columns={[
+              {
+                header: 'Sovereign',
+                cell: (d) => (
+                  <>
+                    {d.fqdn}
+                    <div className="table__sub">
+                      {d.orgName} · <code>{d.id.slice(0, 8)}</code>
+                    </div>
+                  </>
+                ),
+              },
+              {
+                header: 'Status',
+                cell: (d) => (
+                  <>
+                    <StatusBadge status={d.status} testId={`deployment-status-${d.id}`} />
+                    {d.error && <div className="table__sub">{d.error}</div>}
+                  </>
+                ),
+              },
+              {
+                header: 'Phases',
+                numeric: true,
+                cell: (d) =>
+                  `${d.phases.filter((p) => p.status === 'succeeded').length} / ${d.phases.length}`,
+              },
+              {
+                header: 'Bootstrap kit',
+                numeric: true,
+                cell: (d) =>
+                  d.components.length === 0
+                    ? '—'
+                    : `${d.components.filter((c) => c.state === 'installed').length} / ${d.components.length}`,
+              },
+              { header: 'Created', cell: (d) => formatDateTime(d.createdAt) },
+              { header: 'Links', cell: (d) => <DeploymentLinks deployment={d} /> },
+            ]}
+          />
+        )}
       </QueryState>
     </section>
+  );
+}
+
+function DeploymentLinks({ deployment: d }: { deployment: Deployment }) {
+  return (
+    <ul className="console-links">
+      <li>
+        <Link to="/sovereign/provision/$id" params={{ id: d.id }} data-testid={`deployment-link-${d.id}`}>
+          Provisioning
+        </Link>
+      </li>
+      <li>
+        <Link to="/console/apps" search={{ deployment: d.id }}>
+          Apps
+        </Link>
+      </li>
+      <li>
+        <Link to="/console/jobs" search={{ deployment: d.id }}>
+          Jobs
+        </Link>
+      </li>
+      {d.result && (
+        <li>
+          <a href={d.result.consoleURL} target="_blank" rel="noreferrer">
+            Console
+          </a>
+        </li>
+      )}
+    </ul>
   );
 }

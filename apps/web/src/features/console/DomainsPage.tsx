@@ -1,3 +1,4 @@
+import { DataTable } from '../../components/DataTable';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryState } from '../../components/QueryState';
 import { formatDateTime } from '../../lib/dates';
@@ -19,51 +20,45 @@ export function DomainsPage() {
         <p>Names allocated to Sovereigns, from a pool domain or brought by the customer.</p>
       </PageHeader>
       <QueryState query={allocations} what="the domain allocations">
-        {(list) =>
-          list.length === 0 ? (
-            <p className="muted" data-testid="domains-empty">
-              No allocations yet.
-            </p>
-          ) : (
-            <div className="table-wrap card">
-              <table className="table" aria-label="Domain allocations" data-testid="domains-table">
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Mode</th>
-                    <th scope="col">State</th>
-                    <th scope="col">Load balancer</th>
-                    <th scope="col">Created</th>
-                    <th scope="col">Committed / expires</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((a) => (
-                    <tr key={a.fqdn} data-testid={`domain-row-${a.fqdn}`}>
-                      <th scope="row">
-                        <code>{a.fqdn}</code>
-                        {a.poolDomain && <div className="table__sub">pool {a.poolDomain}</div>}
-                      </th>
-                      <td>{MODES[a.mode]}</td>
-                      <td>
-                        <StatusBadge status={a.state} />
-                      </td>
-                      <td>{a.loadBalancerIP ? <code>{a.loadBalancerIP}</code> : '—'}</td>
-                      <td>{formatDateTime(a.createdAt)}</td>
-                      <td>
-                        {a.committedAt
-                          ? formatDateTime(a.committedAt)
-                          : a.expiresAt
-                            ? `expires ${formatDateTime(a.expiresAt)}`
-                            : '—'}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )
-        }
+        {(list) => (
+          <DataTable
+            label="Domain allocations"
+            testId="domains-table"
+            framed
+            rows={list}
+            rowKey={(a) => a.fqdn}
+            rowTestId={(a) => `domain-row-${a.fqdn}`}
+            empty="No allocations yet."
+            emptyTestId="domains-empty"
+            columns={[
+              {
+                header: 'Name',
+                cell: (a) => (
+                  <>
+                    <code>{a.fqdn}</code>
+                    {a.poolDomain && <div className="table__sub">pool {a.poolDomain}</div>}
+                  </>
+                ),
+              },
+              { header: 'Mode', cell: (a) => MODES[a.mode] },
+              { header: 'State', cell: (a) => <StatusBadge status={a.state} /> },
+              {
+                header: 'Load balancer',
+                cell: (a) => (a.loadBalancerIP ? <code>{a.loadBalancerIP}</code> : '—'),
+              },
+              { header: 'Created', cell: (a) => formatDateTime(a.createdAt) },
+              {
+                header: 'Committed / expires',
+                cell: (a) =>
+                  a.committedAt
+                    ? formatDateTime(a.committedAt)
+                    : a.expiresAt
+                      ? `expires ${formatDateTime(a.expiresAt)}`
+                      : '—',
+              },
+            ]}
+          />
+        )}
       </QueryState>
     </section>
   );

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { EmptyOr } from '../../components/EmptyOr';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryState } from '../../components/QueryState';
 import { JobRow } from './JobRow';
@@ -61,28 +62,31 @@ export function JobList({
     <QueryState query={kit} what="the bootstrap-kit jobs">
       {(components) => {
         const apps = components.filter((c) => !only || c.id === only).map(toKitApp);
-        if (apps.length === 0) {
-          return (
-            <p className="muted" data-testid="jobs-empty">
-              {only
-                ? 'This component has no bootstrap-kit job in this deployment.'
-                : 'No bootstrap-kit jobs yet: they start once the cluster is up.'}
-            </p>
-          );
-        }
         return (
-          <ul className="console-jobs" data-testid="jobs-list">
-            {apps.map((app) => (
-              <JobRow
-                key={app.id}
-                app={app}
-                log={log}
-                expanded={open.has(app.id)}
-                onToggle={() => toggle(app.id)}
-                waiting={!ended && log.lastSeq < 0}
-              />
-            ))}
-          </ul>
+          <EmptyOr
+            items={apps}
+            emptyTestId="jobs-empty"
+            empty={
+              only
+                ? 'This component has no bootstrap-kit job in this deployment.'
+                : 'No bootstrap-kit jobs yet: they start once the cluster is up.'
+            }
+          >
+            {(list) => (
+              <ul className="console-jobs" data-testid="jobs-list">
+                {list.map((app) => (
+                  <JobRow
+                    key={app.id}
+                    app={app}
+                    log={log}
+                    expanded={open.has(app.id)}
+                    onToggle={() => toggle(app.id)}
+                    waiting={!ended && log.lastSeq < 0}
+                  />
+                ))}
+              </ul>
+            )}
+          </EmptyOr>
         );
       }}
     </QueryState>

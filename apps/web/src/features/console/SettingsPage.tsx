@@ -1,19 +1,8 @@
+import { EmptyOr } from '../../components/EmptyOr';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryState } from '../../components/QueryState';
+import { ValueList } from '../../components/ValueList';
 import { useSettings } from '../bss/queries';
-
-function Values({ items }: { items: string[] }) {
-  if (items.length === 0) return <span className="muted">None</span>;
-  return (
-    <ul className="plain-list">
-      {items.map((item) => (
-        <li key={item}>
-          <code>{item}</code>
-        </li>
-      ))}
-    </ul>
-  );
-}
 
 /** The Sovereign's configuration, read-only (it comes from the server's environment). */
 export function ConsoleSettingsPage() {
@@ -36,11 +25,11 @@ export function ConsoleSettingsPage() {
             </dd>
             <dt>Tenant pool domains</dt>
             <dd>
-              <Values items={s.tenantPoolDomains} />
+              <ValueList items={s.tenantPoolDomains} />
             </dd>
             <dt>Sovereign pool domains</dt>
             <dd>
-              <Values items={s.sovereignPoolDomains} />
+              <ValueList items={s.sovereignPoolDomains} />
             </dd>
             <dt>Mail</dt>
             <dd>{s.mailMode === 'smtp' ? 'SMTP' : 'Dev outbox (not sent)'}</dd>
@@ -48,17 +37,17 @@ export function ConsoleSettingsPage() {
             <dd>{s.eventsMode === 'nats' ? 'NATS' : 'In-process'}</dd>
             <dt>Plans</dt>
             <dd>
-              {s.plans.length === 0 ? (
-                <span className="muted">None</span>
-              ) : (
-                <ul className="plain-list">
-                  {s.plans.map((plan) => (
-                    <li key={plan.id}>
-                      {plan.name} <span className="muted">({plan.id})</span>: {plan.priceOmr} OMR
-                    </li>
-                  ))}
-                </ul>
-              )}
+              <EmptyOr items={s.plans} empty="None" inline>
+                {(plans) => (
+                  <ul className="plain-list">
+                    {plans.map((plan) => (
+                      <li key={plan.id}>
+                        {plan.name} <span className="muted">({plan.id})</span>: {plan.priceOmr} OMR
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </EmptyOr>
             </dd>
           </dl>
         )}

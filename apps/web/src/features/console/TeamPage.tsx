@@ -1,3 +1,4 @@
+import { DataTable } from '../../components/DataTable';
 import { PageHeader } from '../../components/PageHeader';
 import { formatDate } from '../../lib/dates';
 import { useMe } from '../auth/queries';
@@ -16,33 +17,30 @@ export function TeamPage() {
         </p>
       )}
       {team.data && (
-        <div className="table-wrap card">
-          <table className="table" aria-label="Team" data-testid="team-table">
-            <thead>
-              <tr>
-                <th scope="col">User</th>
-                <th scope="col">Roles</th>
-                <th scope="col">Since</th>
-                <th scope="col">Last sign-in</th>
-              </tr>
-            </thead>
-            <tbody>
-              {team.data.map((user) => (
-                <tr
-                  key={user.id}
-                  data-testid={user.id === me.data?.id ? 'team-me' : `team-row-${user.email}`}
-                >
-                  <th scope="row">
-                    {user.email} {user.id === me.data?.id && <span className="muted">(you)</span>}
-                  </th>
-                  <td>{user.roles.join(', ') || '—'}</td>
-                  <td>{formatDate(user.createdAt)}</td>
-                  <td>{user.lastSignInAt ? formatDate(user.lastSignInAt) : '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          label="Team"
+          testId="team-table"
+          framed
+          rows={team.data}
+          rowKey={(user) => user.id}
+          rowTestId={(user) => (user.id === me.data?.id ? 'team-me' : `team-row-${user.email}`)}
+          columns={[
+            {
+              header: 'User',
+              cell: (user) => (
+                <>
+                  {user.email} {user.id === me.data?.id && <span className="muted">(you)</span>}
+                </>
+              ),
+            },
+            { header: 'Roles', cell: (user) => user.roles.join(', ') || '—' },
+            { header: 'Since', cell: (user) => formatDate(user.createdAt) },
+            {
+              header: 'Last sign-in',
+              cell: (user) => (user.lastSignInAt ? formatDate(user.lastSignInAt) : '—'),
+            },
+          ]}
+        />
       )}
     </section>
   );

@@ -1,39 +1,39 @@
+import {
+  allocationListSchema,
+  componentListSchema,
+  deploymentListSchema,
+  sessionResponseSchema,
+  teamListSchema,
+} from '@catalyst/contracts';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { json, stubApi, testUser } from '../../test/api';
+import { answer, stubApi, testUser } from '../../test/api';
+import * as make from '../../test/factories';
 import { FakeEventSource } from '../../test/fakeEventSource';
 import { renderApp } from '../../test/renderApp';
 import { applyKitEvent, emptyKitLog, jobLog, mentions } from './model';
 
-const ID = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
-const now = '2026-01-01T10:00:00.000Z';
+const ID = make.DEPLOYMENT_ID;
+const now = make.NOW;
 const admin = { ...testUser, roles: ['sovereign-admin' as const] };
 
-const deployment = {
-  id: ID,
-  fqdn: 'acme.pool.example',
-  status: 'running',
-  orgName: 'Acme',
-  domainMode: 'pool',
+const deployment = make.deployment({
   phases: [{ name: 'preflight', status: 'succeeded', startedAt: now, finishedAt: now }],
   components: [{ id: 'cilium', state: 'installed' }],
-  hasCloudResources: true,
-  createdAt: now,
-  updatedAt: now,
-};
+});
 
 const kit = {
   components: [
-    { id: 'cilium', state: 'installed', updatedAt: now },
-    { id: 'gitea', state: 'installing', message: 'Reconciliation in progress', updatedAt: now },
+    make.kitComponent({ id: 'cilium', state: 'installed' }),
+    make.kitComponent({ id: 'gitea', state: 'installing', message: 'Reconciliation in progress' }),
   ],
 };
 
 function stubConsole(extra: Parameters<typeof stubApi>[0] = {}) {
   return stubApi({
-    'GET /auth/me': () => json(200, { user: admin }),
-    'GET /api/v1/deployments': () => json(200, { deployments: [deployment] }),
-    [`GET /api/v1/deployments/${ID}/components`]: () => json(200, kit),
+    'GET /auth/me': () => answer(sessionResponseSchema, { user: admin }),
+    'GET /api/v1/deployments': () => answer(deploymentListSchema, { deployments: [deployment] }),
+    [`GET /api/v1/deployments/${ID}/components`]: () => answer(componentListSchema, kit),
     ...extra,
   });
 }
@@ -72,7 +72,7 @@ describe('Sovereign console', () => {
   });
 
   it('tells other users they need the sovereign-admin role', async () => {
-    stubApi({ 'GET /auth/me': () => json(200, { user: testUser }) });
+    stubApi({ 'GET /auth/me': () => answer(sessionResponseSchema, { user: testUser }) });
     renderApp('/console/apps');
     expect((await screen.findByTestId('console-forbidden')).textContent).toContain('sovereign-admin');
     expect(screen.queryByTestId('admin-sidebar')).toBeNull();
@@ -154,20 +154,20 @@ describe('Sovereign console', () => {
   it('lists domain allocations, team, billing counts and settings', async () => {
     stubConsole({
       'GET /api/v1/pool/allocations': () =>
-        json(200, {
-          allocations: [{ fqdn: 'acme.pool.example', mode: 'pool', state: 'active', createdAt: now }],
+        answer(allocationListSchema, {
+          allocations: [make.allocation({ fqdn: 'acme.pool.example', state: 'active' })],
         }),
       'GET /api/v1/users': () =>
-        json(200, {
+        answer(teamListSchema, {
           users: [
             { ...admin, lastSignInAt: now },
-            {
+            make.teamMember({
               id: '7b0e8a2c-9d1f-4e5a-8b3c-2f6d4e1a9c07',
               email: 'tenant@example.com',
               roles: ['member'],
               createdAt: now,
               lastSignInAt: null,
-            },
+            }),
           ],
         }),
     });

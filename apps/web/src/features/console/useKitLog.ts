@@ -1,19 +1,24 @@
-import { type DeploymentStatus, terminalStatuses } from '@catalyst/contracts';
-import { useEffect, useReducer, useRef, useState } from 'react';
-import { parseEvent } from '../sovereign/provisionModel';
+import {
+  type DeploymentEvent,
+  type DeploymentStatus,
+  deploymentEventSchema,
+  terminalStatuses,
+} from '@catalyst/contracts';
+import { useEffect, useReducer } from 'react';
+import { useEventStream } from '../../lib/useEventStream';
 import { deploymentLogsUrl } from './api';
 import { applyKitEvent, emptyKitLog, type KitLogState } from './model';
 
 const EVENT_TYPES = ['component', 'log', 'deployment'] as const;
 
-type Action = { type: 'event'; event: Parameters<typeof applyKitEvent>[1] } | { type: 'reset' };
+type Action = { type: 'event'; event: DeploymentEvent } | { type: 'reset' };
+
+const isTerminal = (status: DeploymentStatus | undefined) =>
+  status !== undefined && terminalStatuses.includes(status);
 
 function reducer(state: KitLogState, action: Action): KitLogState {
   return action.type === 'reset' ? emptyKitLog() : applyKitEvent(state, action.event);
 }
-
-const isTerminal = (status: DeploymentStatus | undefined) =>
-  status !== undefined && terminalStatuses.includes(status);
 
 /**
  * Reads the deployment's events (the stored ones first, then live ones) from
@@ -22,38 +27,18 @@ const isTerminal = (status: DeploymentStatus | undefined) =>
  */
 export function useKitLog(id: string | undefined, knownStatus: DeploymentStatus | undefined) {
   const [state, dispatch] = useReducer(reducer, undefined, emptyKitLog);
-  const [live, setLive] = useState(false);
-  const [ended, setEnded] = useState(false);
-  const statusRef = useRef(knownStatus);
-  statusRef.current = knownStatus;
-
+  // Another deployment's log starts from nothing (declared before the stream, so it runs first).
   useEffect(() => {
+    void id;
     dispatch({ type: 'reset' });
-    setEnded(false);
-    if (!id || typeof EventSource === 'undefined') return;
-    const source = new EventSource(deploymentLogsUrl(id), { withCredentials: true });
-    source.onopen = () => setLive(true);
-    source.onerror = () => {
-      setLive(false);
-      if (isTerminal(statusRef.current)) {
-        source.close();
-        setEnded(true);
-      }
-    };
-    for (const type of EVENT_TYPES) {
-      source.addEventListener(type, (message) => {
-        const event = parseEvent(type, (message as MessageEvent<string>).data);
-        if (!event) return;
-        dispatch({ type: 'event', event });
-        if (event.type === 'deployment' && isTerminal(event.status)) {
-          source.close();
-          setLive(false);
-          setEnded(true);
-        }
-      });
-    }
-    return () => source.close();
   }, [id]);
-
-  return { log: state, live, ended };
+  const { connected, ended } = useEventStream({
+    url: id ? deploymentLogsUrl(id) : undefined,
+    types: EVENT_TYPES,
+    schema: deploymentEventSchema,
+    onEvent: (event) => dispatch({ type: 'event', event }),
+    isFinal: (event) => event.type === 'deployment' && isTerminal(event.status),
+    stopped: isTerminal(knownStatus),
+  });
+  return { log: state, live: connected, ended };
 }

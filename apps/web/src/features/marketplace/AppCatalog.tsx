@@ -1,4 +1,5 @@
 import type { AppInstall, CatalogApp } from '@catalyst/contracts';
+import { EmptyOr } from '../../components/EmptyOr';
 import { formatOmr } from '../../lib/money';
 
 /** The apps on offer, each with its monthly price and what installing it leaves in the wallet. */
@@ -18,56 +19,59 @@ export function AppCatalog({
   installingAppId: string | undefined;
   onInstall: (app: CatalogApp) => void;
 }) {
-  if (apps.length === 0) return <p className="muted">No apps are offered yet.</p>;
   return (
-    <ul className="app-grid">
-      {apps.map((app) => {
-        const installed =
-          !!environment &&
-          installs.some(
-            (install) =>
-              install.appId === app.id &&
-              install.environment === environment &&
-              install.status !== 'uninstalled',
-          );
-        const after = balanceBaisa === undefined ? undefined : balanceBaisa - app.monthlyPriceBaisa;
-        const short = after !== undefined && after < 0;
-        const busy = installingAppId === app.id;
-        const disabled =
-          !environment || installed || after === undefined || short || installingAppId !== undefined;
-        const noteId = `app-${app.id}-note`;
-        let note: string;
-        if (installed) note = `Installed in ${environment}.`;
-        else if (!environment) note = 'Pick or create an environment first.';
-        else if (after === undefined) note = 'Checking your balance…';
-        else if (short)
-          note = `Not enough credit: needs ${formatOmr(app.monthlyPriceBaisa)}, you have ${formatOmr(balanceBaisa ?? 0)}.`;
-        else note = `Balance after install: ${formatOmr(after)}`;
-        return (
-          <li key={app.id} className="app-card" data-testid={`app-card-${app.id}`}>
-            <h3 className="app-card__name">{app.name}</h3>
-            <p className="app-card__description muted">{app.description}</p>
-            <p className="app-card__price">
-              <strong>{formatOmr(app.monthlyPriceBaisa)}</strong> <span className="muted">/ month</span>
-            </p>
-            <p id={noteId} className={short ? 'app-card__note app-card__note--short' : 'app-card__note'}>
-              {note}
-            </p>
-            <button
-              type="button"
-              className="button button--block"
-              onClick={() => onInstall(app)}
-              disabled={disabled}
-              aria-label={`Install ${app.name}`}
-              aria-describedby={noteId}
-              aria-busy={busy || undefined}
-            >
-              {busy && <span className="spinner spinner--inline" aria-hidden="true" />}
-              {installed ? 'Installed' : busy ? 'Installing…' : 'Install'}
-            </button>
-          </li>
-        );
-      })}
-    </ul>
+    <EmptyOr items={apps} empty="No apps are offered yet.">
+      {(list) => (
+        <ul className="app-grid">
+          {list.map((app) => {
+            const installed =
+              !!environment &&
+              installs.some(
+                (install) =>
+                  install.appId === app.id &&
+                  install.environment === environment &&
+                  install.status !== 'uninstalled',
+              );
+            const after = balanceBaisa === undefined ? undefined : balanceBaisa - app.monthlyPriceBaisa;
+            const short = after !== undefined && after < 0;
+            const busy = installingAppId === app.id;
+            const disabled =
+              !environment || installed || after === undefined || short || installingAppId !== undefined;
+            const noteId = `app-${app.id}-note`;
+            let note: string;
+            if (installed) note = `Installed in ${environment}.`;
+            else if (!environment) note = 'Pick or create an environment first.';
+            else if (after === undefined) note = 'Checking your balance…';
+            else if (short)
+              note = `Not enough credit: needs ${formatOmr(app.monthlyPriceBaisa)}, you have ${formatOmr(balanceBaisa ?? 0)}.`;
+            else note = `Balance after install: ${formatOmr(after)}`;
+            return (
+              <li key={app.id} className="app-card" data-testid={`app-card-${app.id}`}>
+                <h3 className="app-card__name">{app.name}</h3>
+                <p className="app-card__description muted">{app.description}</p>
+                <p className="app-card__price">
+                  <strong>{formatOmr(app.monthlyPriceBaisa)}</strong> <span className="muted">/ month</span>
+                </p>
+                <p id={noteId} className={short ? 'app-card__note app-card__note--short' : 'app-card__note'}>
+                  {note}
+                </p>
+                <button
+                  type="button"
+                  className="button button--block"
+                  onClick={() => onInstall(app)}
+                  disabled={disabled}
+                  aria-label={`Install ${app.name}`}
+                  aria-describedby={noteId}
+                  aria-busy={busy || undefined}
+                >
+                  {busy && <span className="spinner spinner--inline" aria-hidden="true" />}
+                  {installed ? 'Installed' : busy ? 'Installing…' : 'Install'}
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </EmptyOr>
   );
 }

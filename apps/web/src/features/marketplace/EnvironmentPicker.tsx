@@ -1,9 +1,8 @@
-import { createEnvironmentSchema } from '@catalyst/contracts';
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
-import { FieldError } from '../../components/FieldError';
+import { createEnvironmentSchema, type Environment } from '@catalyst/contracts';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { Field } from '../../components/Field';
 import { describeError, fieldErrorsFromApi } from '../../lib/forms';
 import { isApiError } from '../../lib/http';
-import type { Environment } from './api';
 import { useCreateEnvironment } from './queries';
 
 /** Choose the environment apps go into, or create one. */
@@ -23,7 +22,6 @@ export function EnvironmentPicker({
   const [name, setName] = useState('');
   const [error, setError] = useState<string | null>(null);
   const nameRef = useRef<HTMLInputElement>(null);
-  const ids = useId();
 
   useEffect(() => {
     if (creating && environments.length > 0) nameRef.current?.focus();
@@ -58,38 +56,37 @@ export function EnvironmentPicker({
   return (
     <div className="env-picker">
       {environments.length > 0 ? (
-        <div className="field env-picker__select">
-          <label htmlFor={`${ids}-env`}>Environment</label>
-          <select id={`${ids}-env`} value={selected ?? ''} onChange={(event) => onSelect(event.target.value)}>
-            {environments.map((environment) => (
-              <option key={environment.name} value={environment.name}>
-                {environment.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <Field className="env-picker__select" label="Environment">
+          {(control) => (
+            <select {...control} value={selected ?? ''} onChange={(event) => onSelect(event.target.value)}>
+              {environments.map((environment) => (
+                <option key={environment.name} value={environment.name}>
+                  {environment.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
       ) : (
         <p className="muted">Create an environment (such as production or staging) to install apps into.</p>
       )}
       {creating ? (
         <form className="env-picker__form" onSubmit={submit} noValidate aria-busy={create.isPending}>
-          <div className="field">
-            <label htmlFor={`${ids}-name`}>Environment name</label>
-            <input
-              ref={nameRef}
-              id={`${ids}-name`}
-              name="name"
-              autoComplete="off"
-              autoCapitalize="none"
-              spellCheck={false}
-              placeholder="production"
-              value={name}
-              onChange={(event) => setName(event.target.value)}
-              aria-invalid={error ? true : undefined}
-              aria-describedby={error ? `${ids}-name-error` : undefined}
-            />
-            <FieldError id={`${ids}-name-error`} message={error ?? undefined} />
-          </div>
+          <Field label="Environment name" error={error} errorAlert={false}>
+            {(control) => (
+              <input
+                ref={nameRef}
+                {...control}
+                name="name"
+                autoComplete="off"
+                autoCapitalize="none"
+                spellCheck={false}
+                placeholder="production"
+                value={name}
+                onChange={(event) => setName(event.target.value)}
+              />
+            )}
+          </Field>
           <div className="env-picker__buttons">
             <button type="submit" className="button" disabled={create.isPending}>
               {create.isPending && <span className="spinner spinner--inline" aria-hidden="true" />}

@@ -1,81 +1,85 @@
-import type { AppInstall } from '@catalyst/contracts';
+import {
+  type AppInstall,
+  appInstallListSchema,
+  appInstallSchema,
+  catalogAppListSchema,
+  environmentListSchema,
+  environmentSchema,
+  orgListSchema,
+  sessionResponseSchema,
+  walletSchema,
+} from '@catalyst/contracts';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { apiError, json, stubApi, testUser } from '../../test/api';
+import { answer, apiError, noContent, stubApi, testUser } from '../../test/api';
+import * as make from '../../test/factories';
 import { renderApp } from '../../test/renderApp';
 
-const org = {
-  slug: 'acme-e2e',
-  name: 'Acme E2E',
-  fqdn: 'acme-e2e.tenants.test',
-  role: 'owner',
-  createdAt: '2025-01-01T00:00:00.000Z',
-};
-
-const wallet = (balanceBaisa: number) => ({
-  balanceBaisa,
-  balanceOmr: (balanceBaisa / 1000).toFixed(3),
-  entries: [],
-});
+const org = make.org({ slug: 'acme-e2e', name: 'Acme E2E', fqdn: 'acme-e2e.tenants.test' });
 
 const catalog = {
   apps: [
-    {
+    make.catalogApp({
       id: 'wordpress',
       name: 'WordPress',
       description: 'Websites and blogs.',
       monthlyPriceBaisa: 5_000,
       monthlyPriceOmr: '5.000',
-    },
-    {
+    }),
+    make.catalogApp({
       id: 'bigcorp',
       name: 'BigCorp Suite',
       description: 'Too expensive.',
       monthlyPriceBaisa: 500_000,
       monthlyPriceOmr: '500.000',
-    },
+    }),
   ],
 };
 
-const installed: AppInstall = {
-  id: '0d9c8b7a-6f5e-4d3c-8b2a-1f0e9d8c7b6a',
+const installed: AppInstall = make.appInstall({
   appId: 'wordpress',
   environment: 'production',
   url: 'https://wordpress.production.acme-e2e.tenants.test',
   status: 'installing',
-  monthlyPriceBaisa: 5_000,
-  createdAt: '2025-01-02T00:00:00.000Z',
-};
+});
 
-const environment = (name: string) => ({ name, createdAt: '2025-01-01T00:00:00.000Z' });
+const environment = (name: string) => make.environment(name);
+const signedIn = () => answer(sessionResponseSchema, { user: testUser });
+const wallet = (balanceBaisa: number) => () => answer(walletSchema, make.wallet(balanceBaisa));
+const orgs = () => answer(orgListSchema, { orgs: [org] });
+const apps = () => answer(catalogAppListSchema, catalog);
+const environments =
+  (...names: string[]) =>
+  () =>
+    answer(environmentListSchema, { environments: names.map(environment) });
+const noInstalls = () => answer(appInstallListSchema, { apps: [] });
 
 describe('MarketplacePage', () => {
   it('creates an environment, installs an app, shows its address and the reduced balance, uninstalls', async () => {
     // A small fake of the api's state, so refetches see what the mutations did.
     let balance = 100_000;
-    let environments: string[] = [];
-    let apps: AppInstall[] = [];
+    let created: string[] = [];
+    let installs: AppInstall[] = [];
     const api = stubApi({
-      'GET /auth/me': () => json(200, { user: testUser }),
-      'GET /billing/wallet': () => json(200, wallet(balance)),
-      'GET /api/v1/orgs': () => json(200, { orgs: [org] }),
-      'GET /api/v1/catalog/apps': () => json(200, catalog),
-      'GET /api/v1/orgs/acme-e2e/environments': () =>
-        json(200, { environments: environments.map(environment) }),
+      'GET /auth/me': signedIn,
+      'GET /billing/wallet': () => wallet(balance)(),
+      'GET /api/v1/orgs': orgs,
+      'GET /api/v1/catalog/apps': apps,
+      'GET /api/v1/orgs/acme-e2e/environments': () => environments(...created)(),
       'POST /api/v1/orgs/acme-e2e/environments': (call) => {
         const { name } = call.body as { name: string };
-        environments = [...environments, name];
-        return json(201, environment(name));
+        created = [...created, name];
+        return answer(environmentSchema, environment(name), 201);
       },
-      'GET /api/v1/orgs/acme-e2e/apps': () => json(200, { apps }),
+      'GET /api/v1/orgs/acme-e2e/apps': () => answer(appInstallListSchema, { apps: installs }),
       'POST /api/v1/orgs/acme-e2e/environments/production/apps': () => {
         balance -= installed.monthlyPriceBaisa;
-        apps = [installed];
-        return json(201, installed);
+        installs = [installed];
+        return answer(appInstallSchema, installed, 201);
       },
       [`DELETE /api/v1/orgs/acme-e2e/apps/${installed.id}`]: () => {
-        apps = [];
-        return new Response(null, { status: 204 });
+        installs = [];
+        return noContent();
       },
     });
     renderApp('/marketplace/');
@@ -128,13 +132,12 @@ describe('MarketplacePage', () => {
 
   it('shows insufficient credit from the api', async () => {
     stubApi({
-      'GET /auth/me': () => json(200, { user: testUser }),
-      'GET /billing/wallet': () => json(200, wallet(100_000)),
-      'GET /api/v1/orgs': () => json(200, { orgs: [org] }),
-      'GET /api/v1/catalog/apps': () => json(200, catalog),
-      'GET /api/v1/orgs/acme-e2e/environments': () =>
-        json(200, { environments: [environment('production')] }),
-      'GET /api/v1/orgs/acme-e2e/apps': () => json(200, { apps: [] }),
+      'GET /auth/me': signedIn,
+      'GET /billing/wallet': wallet(100_000),
+      'GET /api/v1/orgs': orgs,
+      'GET /api/v1/catalog/apps': apps,
+      'GET /api/v1/orgs/acme-e2e/environments': environments('production'),
+      'GET /api/v1/orgs/acme-e2e/apps': noInstalls,
       'POST /api/v1/orgs/acme-e2e/environments/production/apps': () =>
         apiError(422, 'insufficient_credit', 'The wallet holds 1.000 OMR; this needs 5.000 OMR.'),
     });
@@ -151,9 +154,9 @@ describe('MarketplacePage', () => {
 
   it('points a user without an organisation to redeeming a voucher', async () => {
     stubApi({
-      'GET /auth/me': () => json(200, { user: testUser }),
-      'GET /billing/wallet': () => json(200, wallet(0)),
-      'GET /api/v1/orgs': () => json(200, { orgs: [] }),
+      'GET /auth/me': signedIn,
+      'GET /billing/wallet': wallet(0),
+      'GET /api/v1/orgs': () => answer(orgListSchema, { orgs: [] }),
     });
     renderApp('/marketplace/');
 
@@ -163,15 +166,35 @@ describe('MarketplacePage', () => {
     await waitFor(() => expect(screen.getByTestId('wallet-balance').textContent).toBe('0.000 OMR'));
   });
 
+  it('switches between organisations with the labelled picker', async () => {
+    const second = make.org({ slug: 'bolt', name: 'Bolt', fqdn: 'bolt.tenants.test' });
+    stubApi({
+      'GET /auth/me': signedIn,
+      'GET /billing/wallet': wallet(100_000),
+      'GET /api/v1/orgs': () => answer(orgListSchema, { orgs: [org, second] }),
+      'GET /api/v1/catalog/apps': apps,
+      'GET /api/v1/orgs/acme-e2e/environments': environments('production'),
+      'GET /api/v1/orgs/acme-e2e/apps': noInstalls,
+      'GET /api/v1/orgs/bolt/environments': environments('staging'),
+      'GET /api/v1/orgs/bolt/apps': noInstalls,
+    });
+    const { router } = renderApp('/marketplace/');
+
+    const picker = (await screen.findByLabelText('Organisation')) as HTMLSelectElement;
+    expect(picker.value).toBe('acme-e2e');
+    fireEvent.change(picker, { target: { value: 'bolt' } });
+    await waitFor(() => expect(router.state.location.search).toEqual({ org: 'bolt' }));
+    expect(((await screen.findByLabelText('Environment')) as HTMLSelectElement).value).toBe('staging');
+  });
+
   it('says when the environment name is taken', async () => {
     stubApi({
-      'GET /auth/me': () => json(200, { user: testUser }),
-      'GET /billing/wallet': () => json(200, wallet(100_000)),
-      'GET /api/v1/orgs': () => json(200, { orgs: [org] }),
-      'GET /api/v1/catalog/apps': () => json(200, catalog),
-      'GET /api/v1/orgs/acme-e2e/environments': () =>
-        json(200, { environments: [environment('production')] }),
-      'GET /api/v1/orgs/acme-e2e/apps': () => json(200, { apps: [] }),
+      'GET /auth/me': signedIn,
+      'GET /billing/wallet': wallet(100_000),
+      'GET /api/v1/orgs': orgs,
+      'GET /api/v1/catalog/apps': apps,
+      'GET /api/v1/orgs/acme-e2e/environments': environments('production'),
+      'GET /api/v1/orgs/acme-e2e/apps': noInstalls,
       'POST /api/v1/orgs/acme-e2e/environments': () =>
         apiError(409, 'environment_exists', 'An environment with that name exists.'),
     });

@@ -1,8 +1,10 @@
 import type { AppInstall, CatalogApp, Org } from '@catalyst/contracts';
 import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { Field } from '../../components/Field';
 import { PageHeader } from '../../components/PageHeader';
+import './marketplace.css';
 import { QueryState } from '../../components/QueryState';
 import { describeError } from '../../lib/forms';
 import { isApiError } from '../../lib/http';
@@ -57,27 +59,27 @@ function NoOrg() {
 function OrgChooser({ orgs }: { orgs: Org[] }) {
   const search = route.useSearch();
   const navigate = useNavigate();
-  const ids = useId();
   const org = orgs.find((candidate) => candidate.slug === search.org) ?? (orgs[0] as Org);
   return (
     <>
       {orgs.length > 1 && (
-        <div className="field org-select">
-          <label htmlFor={`${ids}-org`}>Organisation</label>
-          <select
-            id={`${ids}-org`}
-            value={org.slug}
-            onChange={(event) =>
-              void navigate({ to: '/marketplace/', search: { org: event.target.value }, replace: true })
-            }
-          >
-            {orgs.map((candidate) => (
-              <option key={candidate.slug} value={candidate.slug}>
-                {candidate.name} ({candidate.fqdn})
-              </option>
-            ))}
-          </select>
-        </div>
+        <Field className="org-select" label="Organisation">
+          {(control) => (
+            <select
+              {...control}
+              value={org.slug}
+              onChange={(event) =>
+                void navigate({ to: '/marketplace/', search: { org: event.target.value }, replace: true })
+              }
+            >
+              {orgs.map((candidate) => (
+                <option key={candidate.slug} value={candidate.slug}>
+                  {candidate.name} ({candidate.fqdn})
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
       )}
       <OrgWorkspace key={org.slug} org={org} />
     </>

@@ -4,6 +4,7 @@ import {
   appInstallSchema,
   type CatalogApp,
   catalogAppListSchema,
+  type Environment,
   environmentListSchema,
   environmentSchema,
   type Org,
@@ -14,8 +15,6 @@ import {
 import { request } from '../../lib/http';
 
 export { ApiError, isApiError } from '../../lib/http';
-
-export type Environment = { name: string; createdAt: string };
 
 /** The signed-in user's credit: balance and ledger. */
 export async function getWallet(signal?: AbortSignal): Promise<Wallet> {

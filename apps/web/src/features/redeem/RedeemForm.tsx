@@ -1,7 +1,7 @@
 import { checkoutRequestSchema, type RedeemPreview } from '@catalyst/contracts';
 import { useNavigate } from '@tanstack/react-router';
 import { type FormEvent, useId, useRef, useState } from 'react';
-import { FieldError } from '../../components/FieldError';
+import { Field } from '../../components/Field';
 import { describeError, type FieldErrors, fieldErrorsFromApi, fieldErrorsFromIssues } from '../../lib/forms';
 import { isApiError } from '../../lib/http';
 import { newIdempotencyKey } from '../../lib/ids';
@@ -37,12 +37,10 @@ export function RedeemForm({ preview }: { preview: RedeemPreview }) {
   const settled = format?.ok && debouncedSlug === format.slug;
   const check = useSlugCheck(settled ? debouncedSlug : undefined);
 
-  // Where the organisation will live: from the check's answer if it says, else from an
-  // organisation the user already has (same tenant pool). Never guessed.
+  // Where the organisation will live: the tenant pool of an organisation the user already has.
+  // The slug check does not say, and the address is never guessed.
   const knownOrg = orgs.data?.[0];
-  const poolDomain =
-    (check.data?.fqdn && format?.ok ? poolDomainOf(check.data.fqdn, format.slug) : null) ??
-    (knownOrg ? poolDomainOf(knownOrg.fqdn, knownOrg.slug) : null);
+  const poolDomain = knownOrg ? poolDomainOf(knownOrg.fqdn, knownOrg.slug) : null;
 
   const slugError = errors.orgSlug ?? (slug && format && !format.ok ? format.message : undefined);
   const taken = settled && check.data?.available === false;
@@ -114,62 +112,59 @@ export function RedeemForm({ preview }: { preview: RedeemPreview }) {
       };
   }
 
-  const slugDescribedBy = [`${ids}-slug-hint`, `${ids}-slug-status`, slugError ? `${ids}-slug-error` : '']
-    .filter(Boolean)
-    .join(' ');
-
   return (
     <form className="form" onSubmit={submit} noValidate aria-busy={checkout.isPending}>
       <h2 className="card__title">Create your organisation</h2>
-      <div className="field">
-        <label htmlFor={`${ids}-name`}>Organisation name</label>
-        <input
-          id={`${ids}-name`}
-          name="orgName"
-          autoComplete="organization"
-          placeholder="Acme"
-          value={orgName}
-          onChange={(event) => setOrgName(event.target.value)}
-          aria-invalid={errors.orgName ? true : undefined}
-          aria-describedby={errors.orgName ? `${ids}-name-error` : undefined}
-        />
-        <FieldError id={`${ids}-name-error`} message={errors.orgName} />
-      </div>
-      <div className="field">
-        <label htmlFor={`${ids}-slug`}>Subdomain</label>
-        <input
-          id={`${ids}-slug`}
-          name="orgSlug"
-          autoComplete="off"
-          autoCapitalize="none"
-          spellCheck={false}
-          placeholder="acme"
-          value={slug}
-          onChange={(event) => {
-            setSlugEdited(true);
-            setSlugInput(event.target.value.toLowerCase());
-            setErrors(({ orgSlug: _, ...rest }) => rest);
-          }}
-          aria-invalid={slugError || taken ? true : undefined}
-          aria-describedby={slugDescribedBy}
-        />
-        <p id={`${ids}-slug-hint`} className="field__hint">
-          Your address:{' '}
-          <code data-testid="org-address-preview">
-            {format?.ok ? format.slug : slug || 'your-org'}.
-            {poolDomain ?? <span className="muted">(this sovereign's tenant domain)</span>}
-          </code>
-        </p>
-        <p
-          id={`${ids}-slug-status`}
-          className={`field__status field__status--${availability?.tone ?? 'muted'}`}
-          role="status"
-          data-testid="slug-availability"
-        >
-          {availability?.text ?? ''}
-        </p>
-        <FieldError id={`${ids}-slug-error`} message={slugError} />
-      </div>
+      <Field id={`${ids}-name`} label="Organisation name" error={errors.orgName} errorAlert={false}>
+        {(control) => (
+          <input
+            {...control}
+            name="orgName"
+            autoComplete="organization"
+            placeholder="Acme"
+            value={orgName}
+            onChange={(event) => setOrgName(event.target.value)}
+          />
+        )}
+      </Field>
+      <Field
+        id={`${ids}-slug`}
+        label="Subdomain"
+        hint={
+          <>
+            Your address:{' '}
+            <code data-testid="org-address-preview">
+              {format?.ok ? format.slug : slug || 'your-org'}.
+              {poolDomain ?? <span className="muted">(this sovereign's tenant domain)</span>}
+            </code>
+          </>
+        }
+        status={{
+          message: availability?.text ?? '',
+          tone: availability?.tone ?? 'muted',
+          testId: 'slug-availability',
+        }}
+        error={slugError}
+        invalid={taken}
+        errorAlert={false}
+      >
+        {(control) => (
+          <input
+            {...control}
+            name="orgSlug"
+            autoComplete="off"
+            autoCapitalize="none"
+            spellCheck={false}
+            placeholder="acme"
+            value={slug}
+            onChange={(event) => {
+              setSlugEdited(true);
+              setSlugInput(event.target.value.toLowerCase());
+              setErrors(({ orgSlug: _, ...rest }) => rest);
+            }}
+          />
+        )}
+      </Field>
       {formError && (
         <p className="alert alert--error" role="alert">
           {formError}

@@ -1,7 +1,9 @@
 import type { RedeemPreview } from '@catalyst/contracts';
 import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useState } from 'react';
+import { Field } from '../../components/Field';
 import { PageHeader } from '../../components/PageHeader';
+import './redeem.css';
 import { describeError } from '../../lib/forms';
 import { isApiError } from '../../lib/http';
 import { formatOmr } from '../../lib/money';
@@ -118,7 +120,6 @@ function ValidVoucher({ preview }: { preview: RedeemPreview }) {
 function EnterCode({ inline = false }: { inline?: boolean }) {
   const navigate = useNavigate();
   const [value, setValue] = useState('');
-  const ids = useId();
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const code = value.trim().toUpperCase();
@@ -126,18 +127,19 @@ function EnterCode({ inline = false }: { inline?: boolean }) {
   };
   const form = (
     <form className="form" onSubmit={submit}>
-      <div className="field">
-        <label htmlFor={`${ids}-code`}>Voucher code</label>
-        <input
-          id={`${ids}-code`}
-          name="code"
-          autoComplete="off"
-          autoCapitalize="characters"
-          spellCheck={false}
-          value={value}
-          onChange={(event) => setValue(event.target.value)}
-        />
-      </div>
+      <Field label="Voucher code">
+        {(control) => (
+          <input
+            {...control}
+            name="code"
+            autoComplete="off"
+            autoCapitalize="characters"
+            spellCheck={false}
+            value={value}
+            onChange={(event) => setValue(event.target.value)}
+          />
+        )}
+      </Field>
       <button type="submit" className="button" disabled={!value.trim()}>
         Check voucher
       </button>

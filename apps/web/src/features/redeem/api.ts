@@ -4,8 +4,10 @@ import {
   checkoutResponseSchema,
   type RedeemPreview,
   redeemPreviewSchema,
+  type SlugCheckResponse,
+  slugCheckResponseSchema,
 } from '@catalyst/contracts';
-import { type Parser, request } from '../../lib/http';
+import { request } from '../../lib/http';
 
 export { ApiError, isApiError } from '../../lib/http';
 
@@ -26,35 +28,10 @@ export async function redeemPreview(code: string, signal?: AbortSignal): Promise
   });
 }
 
-export interface SlugCheck {
-  available: boolean;
-  reason?: string;
-  /** The full address, if the api includes it (`acme.tenants.example.com`). */
-  fqdn?: string;
-}
-
-const slugCheckSchema: Parser<SlugCheck> = {
-  safeParse(data) {
-    if (typeof data !== 'object' || data === null || !('available' in data)) {
-      return { success: false, error: new Error('not a slug check') };
-    }
-    const { available, reason, fqdn } = data as Record<string, unknown>;
-    if (typeof available !== 'boolean') return { success: false, error: new Error('not a slug check') };
-    return {
-      success: true,
-      data: {
-        available,
-        ...(typeof reason === 'string' ? { reason } : {}),
-        ...(typeof fqdn === 'string' ? { fqdn } : {}),
-      },
-    };
-  },
-};
-
 /** Whether an organisation subdomain is free (signed-in). */
-export async function checkSlug(slug: string, signal?: AbortSignal): Promise<SlugCheck> {
+export async function checkSlug(slug: string, signal?: AbortSignal): Promise<SlugCheckResponse> {
   return request(`/api/v1/tenant/slug-check?slug=${encodeURIComponent(slug)}`, {
-    schema: slugCheckSchema,
+    schema: slugCheckResponseSchema,
     signal,
   });
 }

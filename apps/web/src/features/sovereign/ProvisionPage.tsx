@@ -1,76 +1,16 @@
-import type { DeploymentEvent, DeploymentStatus } from '@catalyst/contracts';
+import { retryRunsTofu } from '@catalyst/contracts';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useParams } from '@tanstack/react-router';
-import { useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { PageHeader } from '../../components/PageHeader';
 import './sovereign.css';
 import * as api from './api';
-import {
-  applyEvent,
-  type ComponentView,
-  emptyStream,
-  formatElapsed,
-  isTerminal,
-  mergeComponents,
-  mergePhases,
-  type PhaseView,
-  parseEvent,
-  type StreamState,
-} from './provisionModel';
+import { HetznerTokenDialog } from './HetznerTokenDialog';
+import { LogPane } from './LogPane';
+import { KitCard, PhaseCard } from './PhaseCards';
+import { isTerminal, mergeComponents, mergePhases } from './provisionModel';
 import { deploymentQueryOptions, sovereignKeys } from './queries';
-
-const EVENT_TYPES = ['phase', 'log', 'resource', 'component', 'deployment'] as const;
-
-type StreamAction = { type: 'event'; event: DeploymentEvent } | { type: 'reset' };
-
-function streamReducer(state: StreamState, action: StreamAction): StreamState {
-  return action.type === 'reset' ? emptyStream() : applyEvent(state, action.event);
-}
-
-/** Follows the run's SSE stream; stops reconnecting after the final event of a stopped run. */
-function useDeploymentStream(
-  id: string,
-  generation: number,
-  onFinal: () => void,
-  knownStatus: DeploymentStatus | undefined,
-) {
-  const statusRef = useRef(knownStatus);
-  statusRef.current = knownStatus;
-  const [state, dispatch] = useReducer(streamReducer, undefined, emptyStream);
-  const [connected, setConnected] = useState(false);
-  const onFinalRef = useRef(onFinal);
-  onFinalRef.current = onFinal;
-
-  useEffect(() => {
-    // `generation` restarts the stream after a retry or wipe of a stopped run.
-    void generation;
-    if (typeof EventSource === 'undefined') return;
-    const source = new EventSource(api.logsUrl(id), { withCredentials: true });
-    source.onopen = () => setConnected(true);
-    source.onerror = () => {
-      setConnected(false);
-      // A stopped run's stream has ended: do not let the browser reconnect for ever.
-      if (isTerminal(statusRef.current)) source.close();
-    };
-    for (const type of EVENT_TYPES) {
-      source.addEventListener(type, (message) => {
-        const event = parseEvent(type, (message as MessageEvent<string>).data);
-        if (!event) return;
-        dispatch({ type: 'event', event });
-        if (event.type === 'deployment' && isTerminal(event.status)) {
-          source.close();
-          setConnected(false);
-          onFinalRef.current();
-        } else if (event.type === 'phase' || event.type === 'deployment') {
-          onFinalRef.current();
-        }
-      });
-    }
-    return () => source.close();
-  }, [id, generation]);
-
-  return { stream: state, connected };
-}
+import { useDeploymentStream } from './useDeploymentStream';
 
 function useNow(active: boolean) {
   const [now, setNow] = useState(() => Date.now());
@@ -97,6 +37,8 @@ export function ProvisionPage() {
   const components = useMemo(() => mergeComponents(data, stream), [data, stream]);
   const [actionError, setActionError] = useState<string | null>(null);
   const [wipeOpen, setWipeOpen] = useState(false);
+  /** The phase whose retry waits for the Hetzner token (it runs OpenTofu again). */
+  const [retryAsked, setRetryAsked] = useState<string | null>(null);
   const [confirmCancel, setConfirmCancel] = useState(false);
 
   const act = async (fn: () => Promise<unknown>) => {
@@ -229,7 +171,7 @@ export function ProvisionPage() {
         </div>
       )}
       <h2>Phases</h2>
-      <ul className="sov-phase-grid">
+      <ul className="sov-phase-grid" data-testid="phase-grid">
         {phases.map((phase) => (
           <li key={phase.name}>
             <PhaseCard
@@ -245,7 +187,11 @@ export function ProvisionPage() {
                   </div>
                 ) : null
               }
-              onRetry={() => act(() => api.retryPhase(id, phase.name))}
+              onRetry={() =>
+                retryRunsTofu(phase.name)
+                  ? setRetryAsked(phase.name)
+                  : act(() => api.retryPhase(id, phase.name))
+              }
             />
           </li>
         ))}
@@ -253,7 +199,7 @@ export function ProvisionPage() {
       {components.length > 0 && (
         <>
           <h2>Bootstrap kit</h2>
-          <ul className="sov-phase-grid">
+          <ul className="sov-phase-grid" data-testid="kit-grid">
             {components.map((component) => (
               <li key={component.id}>
                 <KitCard
@@ -267,198 +213,42 @@ export function ProvisionPage() {
         </>
       )}
       <LogPane logs={stream.logs} />
+      {retryAsked && (
+        <HetznerTokenDialog
+          title={`Retry from ${retryAsked}?`}
+          confirmLabel="Retry"
+          testIdPrefix="rerun"
+          danger={false}
+          onCancel={() => setRetryAsked(null)}
+          onConfirm={(token) => {
+            setRetryAsked(null);
+            void act(() => api.retryPhase(id, retryAsked, token));
+          }}
+        >
+          <p>
+            This retry runs OpenTofu against your Hetzner project again, and the api does not keep the token
+            once a run stops. Enter the Hetzner API token to go on (it is kept only until the run stops).
+          </p>
+        </HetznerTokenDialog>
+      )}
       {wipeOpen && (
-        <WipeDialog
+        <HetznerTokenDialog
+          title="Wipe every cloud resource of this run?"
+          confirmLabel="Wipe"
+          cancelLabel="Keep"
+          testIdPrefix="wipe"
           onCancel={() => setWipeOpen(false)}
           onConfirm={(token) => {
             setWipeOpen(false);
             void act(() => api.wipeDeployment(id, token));
           }}
-        />
+        >
+          <p>
+            The servers, load balancer, network and volumes are deleted at Hetzner. This cannot be undone.
+            Enter the Hetzner API token to confirm (it is not stored).
+          </p>
+        </HetznerTokenDialog>
       )}
     </section>
-  );
-}
-
-function PhaseCard({
-  phase,
-  now,
-  extra,
-  onRetry,
-}: {
-  phase: PhaseView;
-  now: number;
-  extra: React.ReactNode;
-  onRetry: () => void;
-}) {
-  return (
-    <article className={`sov-phase-card is-${phase.status}`} data-testid={`phase-card-${phase.name}`}>
-      <header>
-        <h3>{phase.name}</h3>
-        <span className={`sov-badge sov-badge--${phase.status}`} data-testid={`phase-status-${phase.name}`}>
-          {phase.status}
-        </span>
-      </header>
-      <p className="muted sov-small">{formatElapsed(phase.startedAt, phase.finishedAt, now)}</p>
-      {extra}
-      {phase.error ? (
-        <p className="sov-field__error">{phase.error}</p>
-      ) : (
-        phase.lastLine && <p className="sov-last-line">{phase.lastLine}</p>
-      )}
-      {phase.status === 'failed' && (
-        <button
-          type="button"
-          className="button button--small"
-          data-testid={`retry-${phase.name}`}
-          onClick={onRetry}
-        >
-          Retry
-        </button>
-      )}
-    </article>
-  );
-}
-
-function KitCard({
-  component,
-  now,
-  onRetry,
-}: {
-  component: ComponentView;
-  now: number;
-  onRetry: () => void;
-}) {
-  const done = component.state === 'installed' || component.state === 'failed';
-  return (
-    <article className={`sov-phase-card is-${component.state}`} data-testid={`kit-card-${component.id}`}>
-      <header>
-        <h3>{component.id}</h3>
-        <span className={`sov-badge sov-badge--${component.state}`}>{component.state}</span>
-      </header>
-      {component.since && !done && (
-        <p className="muted sov-small">{formatElapsed(component.since, undefined, now)}</p>
-      )}
-      {component.message && <p className="sov-last-line">{component.message}</p>}
-      {component.state === 'failed' && (
-        <button
-          type="button"
-          className="button button--small"
-          data-testid={`retry-${component.id}`}
-          onClick={onRetry}
-        >
-          Retry
-        </button>
-      )}
-    </article>
-  );
-}
-
-function LogPane({ logs }: { logs: StreamState['logs'] }) {
-  const [filter, setFilter] = useState('');
-  const [follow, setFollow] = useState(true);
-  const [copied, setCopied] = useState(false);
-  const paneRef = useRef<HTMLPreElement>(null);
-  const q = filter.trim().toLowerCase();
-  const shown = q
-    ? logs.filter((l) => l.line.toLowerCase().includes(q) || l.phase.toLowerCase().includes(q))
-    : logs;
-  const text = shown.map((l) => `[${l.phase}] ${l.line}`).join('\n');
-
-  useEffect(() => {
-    if (!follow || !paneRef.current || shown.length === 0) return;
-    paneRef.current.scrollTop = paneRef.current.scrollHeight;
-  }, [follow, shown.length]);
-
-  return (
-    <section className="sov-log" aria-label="Logs">
-      <header className="sov-log-toolbar">
-        <h2>Logs</h2>
-        <input
-          className="sov-input"
-          type="search"
-          placeholder="Filter lines"
-          aria-label="Filter log lines"
-          data-testid="log-filter"
-          value={filter}
-          onChange={(e) => setFilter(e.target.value)}
-        />
-        <button
-          type="button"
-          className="button button--secondary button--small"
-          data-testid="log-follow"
-          aria-pressed={follow}
-          onClick={() => setFollow((f) => !f)}
-        >
-          {follow ? 'Pause' : 'Follow'}
-        </button>
-        <button
-          type="button"
-          className="button button--secondary button--small"
-          data-testid="log-copy"
-          onClick={() => void navigator.clipboard?.writeText(text).then(() => setCopied(true))}
-        >
-          {copied ? 'Copied' : 'Copy'}
-        </button>
-      </header>
-      <pre className="sov-log-pane" data-testid="log-pane" ref={paneRef}>
-        {shown.length === 0 ? (
-          <span className="muted">{logs.length === 0 ? 'Waiting for output…' : 'No line matches.'}</span>
-        ) : (
-          shown.map((l) => (
-            <div key={l.seq} className={l.stream === 'stderr' ? 'is-stderr' : undefined}>
-              <span className="sov-log-phase">[{l.phase}]</span> {l.line}
-            </div>
-          ))
-        )}
-      </pre>
-    </section>
-  );
-}
-
-function WipeDialog({ onCancel, onConfirm }: { onCancel: () => void; onConfirm: (token: string) => void }) {
-  const [token, setToken] = useState('');
-  const valid = /^[A-Za-z0-9]{64}$/.test(token.trim());
-  return (
-    <div className="sov-dialog-backdrop">
-      <div
-        className="sov-dialog card"
-        role="alertdialog"
-        aria-modal="true"
-        aria-labelledby="wipe-title"
-        data-testid="wipe-dialog"
-      >
-        <h3 id="wipe-title">Wipe every cloud resource of this run?</h3>
-        <p>
-          The servers, load balancer, network and volumes are deleted at Hetzner. This cannot be undone. Enter
-          the Hetzner API token to confirm (it is not stored).
-        </p>
-        <div className="sov-field">
-          <label htmlFor="wipe-token">Hetzner API token</label>
-          <input
-            id="wipe-token"
-            type="password"
-            autoComplete="off"
-            data-testid="wipe-token-input"
-            value={token}
-            onChange={(e) => setToken(e.target.value)}
-          />
-        </div>
-        <div className="sov-dialog-actions">
-          <button type="button" className="button button--secondary" onClick={onCancel}>
-            Keep
-          </button>
-          <button
-            type="button"
-            className="button"
-            data-testid="wipe-confirm"
-            disabled={!valid}
-            onClick={() => onConfirm(token.trim())}
-          >
-            Wipe
-          </button>
-        </div>
-      </div>
-    </div>
   );
 }

@@ -6,7 +6,9 @@ import {
   families,
   findComponent,
 } from '@catalyst/contracts';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { EmptyOr } from '../../components/EmptyOr';
 import {
   allComponents,
   deselectWithDependents,
@@ -106,23 +108,21 @@ export function StepComponents() {
           </button>
         ))}
       </div>
-      {visible.length === 0 ? (
-        <p className="muted" data-testid="empty-state">
-          No component matches “{query}”.
-        </p>
-      ) : (
-        <ul className="sov-comp-grid" data-testid="component-grid">
-          {visible.map((component) => (
-            <li key={component.id}>
-              <ComponentCard
-                component={component}
-                selected={selected.has(component.id)}
-                onToggle={() => toggle(component)}
-              />
-            </li>
-          ))}
-        </ul>
-      )}
+      <EmptyOr items={visible} emptyTestId="empty-state" empty={`No component matches “${query}”.`}>
+        {(shown) => (
+          <ul className="sov-comp-grid" data-testid="component-grid">
+            {shown.map((component) => (
+              <li key={component.id}>
+                <ComponentCard
+                  component={component}
+                  selected={selected.has(component.id)}
+                  onToggle={() => toggle(component)}
+                />
+              </li>
+            ))}
+          </ul>
+        )}
+      </EmptyOr>
       {pending && (
         <CascadeDialog
           name={nameOf(pending.id)}
@@ -233,6 +233,7 @@ export function LogoTile({ component }: { component: CatalogComponent }) {
   );
 }
 
+/** Removing a component others need takes them too: asks first, naming them. */
 function CascadeDialog({
   name,
   dependents,
@@ -244,47 +245,25 @@ function CascadeDialog({
   onCancel: () => void;
   onConfirm: () => void;
 }) {
-  const cancelRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    cancelRef.current?.focus();
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') onCancel();
-    };
-    document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
-  }, [onCancel]);
   return (
-    <div className="sov-dialog-backdrop">
-      <div
-        className="sov-dialog card"
-        role="alertdialog"
-        aria-modal="true"
-        aria-labelledby="cascade-title"
-        data-testid="cascade-dialog"
-      >
-        <h3 id="cascade-title">Remove {name}?</h3>
-        <p>These selected components need {name} and will be removed too:</p>
-        <ul data-testid="cascade-dependents">
-          {dependents.map((id) => (
-            <li key={id}>{nameOf(id)}</li>
-          ))}
-        </ul>
-        <div className="sov-dialog-actions">
-          <button
-            ref={cancelRef}
-            type="button"
-            className="button button--secondary"
-            data-testid="cascade-cancel"
-            onClick={onCancel}
-          >
-            Keep them
-          </button>
-          <button type="button" className="button" data-testid="cascade-confirm" onClick={onConfirm}>
-            Remove {dependents.length + 1}
-          </button>
-        </div>
-      </div>
-    </div>
+    <ConfirmDialog
+      open
+      title={`Remove ${name}?`}
+      confirmLabel={`Remove ${dependents.length + 1}`}
+      cancelLabel="Keep them"
+      testId="cascade-dialog"
+      cancelTestId="cascade-cancel"
+      confirmTestId="cascade-confirm"
+      onCancel={onCancel}
+      onConfirm={onConfirm}
+    >
+      <p>These selected components need {name} and will be removed too:</p>
+      <ul data-testid="cascade-dependents">
+        {dependents.map((id) => (
+          <li key={id}>{nameOf(id)}</li>
+        ))}
+      </ul>
+    </ConfirmDialog>
   );
 }
 

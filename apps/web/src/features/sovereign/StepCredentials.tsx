@@ -1,7 +1,8 @@
 import { hetznerTokenSchema, sshPublicKeySchema } from '@catalyst/contracts';
 import { useEffect, useRef, useState } from 'react';
+import { Field } from '../../components/Field';
 import { isApiError } from './api';
-import { Field, StepTitle, useStepUpdate } from './fields';
+import { StepTitle, useStepUpdate } from './fields';
 import { useValidateToken } from './queries';
 import { canGenerateKeys, downloadText, generateEd25519 } from './sshkey';
 import { type TokenCheck, useWizard } from './store';
@@ -68,21 +69,20 @@ export function StepCredentials() {
         <h3>Hetzner Cloud</h3>
         <div className="sov-grid-2">
           <Field
+            compact
             label="Hetzner API token"
             hint="Security → API tokens in the Hetzner Console, with Read & Write"
             error={tokenError ?? fieldError(state, 3, 'credentials.hetznerToken')}
           >
-            {({ id, describedBy, invalid }) => (
+            {(control) => (
               <div className="sov-secret">
                 <input
-                  id={id}
+                  {...control}
                   data-testid="hetzner-token-input"
                   type={showToken ? 'text' : 'password'}
                   autoComplete="off"
                   spellCheck={false}
                   value={state.hetznerToken}
-                  aria-describedby={describedBy}
-                  aria-invalid={invalid}
                   onChange={(e) => set((s) => ({ ...s, hetznerToken: e.target.value }))}
                 />
                 <button
@@ -107,18 +107,17 @@ export function StepCredentials() {
             )}
           </Field>
           <Field
+            compact
             label="Hetzner project ID"
             hint="The number in the Console URL (…/projects/1234567)"
             error={fieldError(state, 3, 'credentials.hetznerProjectId')}
           >
-            {({ id, describedBy, invalid }) => (
+            {(control) => (
               <input
-                id={id}
+                {...control}
                 data-testid="hetzner-project-input"
                 inputMode="numeric"
                 value={state.hetznerProjectId}
-                aria-describedby={describedBy}
-                aria-invalid={invalid}
                 onChange={(e) => set((s) => ({ ...s, hetznerProjectId: e.target.value }))}
               />
             )}
@@ -214,16 +213,14 @@ function SshKeySection() {
         </button>
       </div>
       {state.sshMode === 'paste' ? (
-        <Field label="OpenSSH public key" error={pasteError ?? stepError}>
-          {({ id, describedBy, invalid }) => (
+        <Field compact label="OpenSSH public key" error={pasteError ?? stepError}>
+          {(control) => (
             <textarea
-              id={id}
+              {...control}
               data-testid="ssh-paste-input"
               spellCheck={false}
               placeholder="ssh-ed25519 AAAA… you@host"
               value={state.sshPublicKey}
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
               onChange={(e) => set((s) => ({ ...s, sshPublicKey: e.target.value, sshFingerprint: '' }))}
             />
           )}

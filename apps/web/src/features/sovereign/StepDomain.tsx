@@ -1,8 +1,10 @@
 import { isDomainName, isSubdomainLabel, type RegistrarId } from '@catalyst/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useState } from 'react';
+import { Field } from '../../components/Field';
+import { useDebouncedValue } from '../../lib/useDebouncedValue';
 import { isApiError } from './api';
-import { Field, StepTitle, useStepUpdate } from './fields';
+import { StepTitle, useStepUpdate } from './fields';
 import {
   nameserversQueryOptions,
   usePoolDomains,
@@ -11,7 +13,6 @@ import {
   useValidateRegistrar,
 } from './queries';
 import { type DomainModeDraft, type SubdomainCheck, type SubdomainCheckState, useWizard } from './store';
-import { useDebounced } from './useDebounced';
 import { fieldError, registrarCheckKey, resolvedFqdn } from './validation';
 
 export const SUBDOMAIN_DEBOUNCE_MS = 400;
@@ -69,19 +70,18 @@ export function StepDomain() {
         )}
       </p>
       <Field
+        compact
         label="Sovereign admin e-mail"
         hint="The first administrator of the new Sovereign"
         error={fieldError(state, 5, 'adminEmail')}
       >
-        {({ id, describedBy, invalid }) => (
+        {(control) => (
           <input
-            id={id}
+            {...control}
             type="email"
             data-testid="admin-email-input"
             autoComplete="email"
             value={state.adminEmail}
-            aria-describedby={describedBy}
-            aria-invalid={invalid}
             onChange={(e) => set((s) => ({ ...s, adminEmail: e.target.value }))}
           />
         )}
@@ -109,7 +109,7 @@ function PoolDomain() {
   const formatOk = isSubdomainLabel(sub);
   const poolOk = isDomainName(pool);
   const key = `${sub}.${pool}`;
-  const debouncedKey = useDebounced(key, SUBDOMAIN_DEBOUNCE_MS);
+  const debouncedKey = useDebouncedValue(key, SUBDOMAIN_DEBOUNCE_MS);
   const settled = debouncedKey === key;
   const query = useSubdomainCheck(pool, sub, settled && formatOk && poolOk);
 
@@ -167,14 +167,12 @@ function PoolDomain() {
   return (
     <div className="sov-grid-2">
       {list && list.length > 0 ? (
-        <Field label="Pool domain" error={fieldError(state, 5, 'domain.poolDomain')}>
-          {({ id, describedBy, invalid }) => (
+        <Field compact label="Pool domain" error={fieldError(state, 5, 'domain.poolDomain')}>
+          {(control) => (
             <select
-              id={id}
+              {...control}
               data-testid="pool-domain-select"
               value={state.poolDomain}
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
               onChange={(e) => set((s) => ({ ...s, poolDomain: e.target.value }))}
             >
               {!list.includes(state.poolDomain) && <option value="">Choose…</option>}
@@ -188,32 +186,29 @@ function PoolDomain() {
         </Field>
       ) : (
         <Field
+          compact
           label="Pool domain"
           hint={pools.isPending ? 'Loading the pool domains…' : 'The shared domain your operator offers'}
           error={fieldError(state, 5, 'domain.poolDomain')}
         >
-          {({ id, describedBy, invalid }) => (
+          {(control) => (
             <input
-              id={id}
+              {...control}
               data-testid="pool-domain-input"
               value={state.poolDomain}
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
               onChange={(e) => set((s) => ({ ...s, poolDomain: e.target.value.trim().toLowerCase() }))}
             />
           )}
         </Field>
       )}
-      <Field label="Subdomain" error={fieldError(state, 5, 'domain.subdomain')}>
-        {({ id, describedBy, invalid }) => (
+      <Field compact label="Subdomain" error={fieldError(state, 5, 'domain.subdomain')}>
+        {(control) => (
           <div className="sov-subdomain">
             <input
-              id={id}
+              {...control}
               data-testid="pool-subdomain-input"
               value={state.subdomain}
               maxLength={63}
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
               onChange={(e) =>
                 set((s) => ({ ...s, subdomain: e.target.value.toLowerCase().replace(/\s+/g, '') }))
               }
@@ -263,14 +258,17 @@ function ByoManual() {
   const nameservers = useNameservers();
   return (
     <div className="sov-subsection">
-      <Field label="Your domain" hint="e.g. cloud.example.com" error={fieldError(state, 5, 'domain.domain')}>
-        {({ id, describedBy, invalid }) => (
+      <Field
+        compact
+        label="Your domain"
+        hint="e.g. cloud.example.com"
+        error={fieldError(state, 5, 'domain.domain')}
+      >
+        {(control) => (
           <input
-            id={id}
+            {...control}
             data-testid="byo-domain-input"
             value={state.byoDomain}
-            aria-describedby={describedBy}
-            aria-invalid={invalid}
             onChange={(e) => set((s) => ({ ...s, byoDomain: e.target.value.trim().toLowerCase() }))}
           />
         )}
@@ -342,29 +340,26 @@ function ByoApi() {
     <div className="sov-subsection">
       <div className="sov-grid-2">
         <Field
+          compact
           label="Your domain"
           hint="e.g. cloud.example.com"
           error={fieldError(state, 5, 'domain.domain')}
         >
-          {({ id, describedBy, invalid }) => (
+          {(control) => (
             <input
-              id={id}
+              {...control}
               data-testid="byo-api-domain-input"
               value={state.byoDomain}
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
               onChange={(e) => set((s) => ({ ...s, byoDomain: e.target.value.trim().toLowerCase() }))}
             />
           )}
         </Field>
-        <Field label="Registrar" error={fieldError(state, 5, 'domain.registrar')}>
-          {({ id, describedBy, invalid }) => (
+        <Field compact label="Registrar" error={fieldError(state, 5, 'domain.registrar')}>
+          {(control) => (
             <select
-              id={id}
+              {...control}
               data-testid="byo-api-registrar-select"
               value={state.registrar}
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
               onChange={(e) =>
                 set((s) => ({
                   ...s,
@@ -392,22 +387,21 @@ function ByoApi() {
         <div className="sov-grid-2">
           {info.credentialFields.map((field) => (
             <Field
+              compact
               key={field.name}
               label={`${field.label}${field.optional ? ' (optional)' : ''}`}
               hint={field.hint}
               error={fieldError(state, 5, `domain.credentials.${field.name}`)}
             >
-              {({ id, describedBy, invalid }) => (
+              {(control) => (
                 <div className="sov-secret">
                   <input
-                    id={id}
+                    {...control}
                     data-testid={`byo-api-cred-${field.name}`}
                     type={field.secret && !shown[field.name] ? 'password' : 'text'}
                     autoComplete="off"
                     spellCheck={false}
                     value={state.registrarCredentials[field.name] ?? ''}
-                    aria-describedby={describedBy}
-                    aria-invalid={invalid}
                     onChange={(e) =>
                       set((s) => ({
                         ...s,

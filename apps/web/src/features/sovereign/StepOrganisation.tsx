@@ -1,4 +1,5 @@
-import { Field, StepTitle, useStepUpdate } from './fields';
+import { Field } from '../../components/Field';
+import { StepTitle, useStepUpdate } from './fields';
 import { useWizard, type WizardState } from './store';
 import { fieldError } from './validation';
 
@@ -40,44 +41,39 @@ export function StepOrganisation() {
         Catalyst uses this to name the Sovereign and its owner.
       </StepTitle>
       <div className="sov-grid-2">
-        <Field label="Organisation name" error={err('name')}>
-          {({ id, describedBy, invalid }) => (
+        <Field compact label="Organisation name" error={err('name')}>
+          {(control) => (
             <input
-              id={id}
+              {...control}
               data-testid="org-name"
               value={org.name}
               maxLength={100}
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
               onChange={(e) => setOrg({ name: e.target.value })}
             />
           )}
         </Field>
         <Field
+          compact
           label="Headquarters"
           hint="City and country, e.g. Frankfurt, Germany"
           error={err('headquarters')}
         >
-          {({ id, describedBy, invalid }) => (
+          {(control) => (
             <input
-              id={id}
+              {...control}
               data-testid="org-headquarters"
               value={org.headquarters}
               maxLength={120}
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
               onChange={(e) => setOrg({ headquarters: e.target.value })}
             />
           )}
         </Field>
-        <Field label="Industry" error={err('industry')}>
-          {({ id, describedBy, invalid }) => (
+        <Field compact label="Industry" error={err('industry')}>
+          {(control) => (
             <select
-              id={id}
+              {...control}
               data-testid="org-industry"
               value={org.industry}
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
               onChange={(e) => setOrg({ industry: e.target.value })}
             >
               <option value="">Choose…</option>
@@ -87,14 +83,12 @@ export function StepOrganisation() {
             </select>
           )}
         </Field>
-        <Field label="Organisation size" error={err('size')}>
-          {({ id, describedBy, invalid }) => (
+        <Field compact label="Organisation size" error={err('size')}>
+          {(control) => (
             <select
-              id={id}
+              {...control}
               data-testid="org-size"
               value={org.size}
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
               onChange={(e) => setOrg({ size: e.target.value })}
             >
               <option value="">Choose…</option>

@@ -6,7 +6,8 @@ import {
   providers,
   recommendedNodeSize,
 } from '@catalyst/contracts';
-import { euro, Field, StepTitle, useStepUpdate } from './fields';
+import { Field, type FieldControl } from '../../components/Field';
+import { euro, StepTitle, useStepUpdate } from './fields';
 import { type RegionDraft, useWizard } from './store';
 import { fieldError } from './validation';
 
@@ -80,14 +81,12 @@ function RegionCard({
   return (
     <section className="sov-region-card card" data-testid={`region-card-${index}`}>
       <h3>Region {index + 1}</h3>
-      <Field label="Provider" error={err('provider')}>
-        {({ id, describedBy, invalid }) => (
+      <Field compact label="Provider" error={err('provider')}>
+        {(control) => (
           <select
-            id={id}
+            {...control}
             data-testid={`provider-select-${index}`}
             value={region.provider}
-            aria-describedby={describedBy}
-            aria-invalid={invalid}
             onChange={(e) => chooseProvider(e.target.value as ProviderId)}
           >
             {providers.map((p) => (
@@ -98,14 +97,12 @@ function RegionCard({
           </select>
         )}
       </Field>
-      <Field label="Region" error={err('cloudRegion')}>
-        {({ id, describedBy, invalid }) => (
+      <Field compact label="Region" error={err('cloudRegion')}>
+        {(control) => (
           <select
-            id={id}
+            {...control}
             data-testid={`cloud-region-select-${index}`}
             value={region.cloudRegion}
-            aria-describedby={describedBy}
-            aria-invalid={invalid}
             onChange={(e) => onChange({ cloudRegion: e.target.value })}
           >
             {!provider?.regions.some((r) => r.id === region.cloudRegion) && <option value="">Choose…</option>}
@@ -118,13 +115,14 @@ function RegionCard({
         )}
       </Field>
       <Field
+        compact
         label="Control-plane size"
         hint={sizes.find((s) => s.id === region.controlPlaneSize)?.category}
         error={err('controlPlaneSize')}
       >
-        {(field) => (
+        {(control) => (
           <SizeSelect
-            field={field}
+            control={control}
             testId={`cp-size-select-${index}`}
             sizes={sizes}
             value={region.controlPlaneSize}
@@ -133,11 +131,12 @@ function RegionCard({
         )}
       </Field>
       <Field
+        compact
         label="Worker nodes"
         hint={region.workerCount === 0 ? '0 = the control plane also runs workloads' : 'Between 0 and 50'}
         error={err('workerCount')}
       >
-        {({ id, describedBy, invalid }) => (
+        {(control) => (
           <div className="sov-stepper">
             <button
               type="button"
@@ -149,7 +148,7 @@ function RegionCard({
               −
             </button>
             <input
-              id={id}
+              {...control}
               data-testid={`worker-count-${index}`}
               type="number"
               min={0}
@@ -157,8 +156,6 @@ function RegionCard({
               step={1}
               inputMode="numeric"
               value={region.workerCount}
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
               onChange={(e) => setCount(e.target.valueAsNumber)}
             />
             <button
@@ -174,10 +171,10 @@ function RegionCard({
         )}
       </Field>
       {region.workerCount > 0 && (
-        <Field label="Worker size" error={err('workerSize')}>
-          {(field) => (
+        <Field compact label="Worker size" error={err('workerSize')}>
+          {(control) => (
             <SizeSelect
-              field={field}
+              control={control}
               testId={`worker-size-select-${index}`}
               sizes={sizes}
               value={region.workerSize}
@@ -192,20 +189,18 @@ function RegionCard({
 
 /** A server-type select for one region: the provider's sizes, with a placeholder until one is chosen. */
 function SizeSelect(props: {
-  field: { id: string; describedBy: string | undefined; invalid: boolean };
+  control: FieldControl;
   testId: string;
   sizes: NodeSize[];
   value: string;
   onChange: (size: string) => void;
 }) {
-  const { field, sizes, value } = props;
+  const { control, sizes, value } = props;
   return (
     <select
-      id={field.id}
+      {...control}
       data-testid={props.testId}
       value={value}
-      aria-describedby={field.describedBy}
-      aria-invalid={field.invalid}
       onChange={(e) => props.onChange(e.target.value)}
     >
       {!sizes.some((s) => s.id === value) && <option value="">Choose…</option>}

@@ -8,7 +8,7 @@ import {
   registrarValidateResponseSchema,
   subdomainCheckResponseSchema,
 } from '@catalyst/contracts';
-import { type Parser, request } from '../../lib/http';
+import { request } from '../../lib/http';
 
 export { ApiError, isApiError } from '../../lib/http';
 
@@ -57,30 +57,30 @@ export function getDeployment(id: string, signal?: AbortSignal) {
   return request(`${API}/deployments/${encodeURIComponent(id)}`, { schema: deploymentSchema, signal });
 }
 
-/** Action answers are not needed: the page re-reads the deployment and the stream. */
-const anyBody: Parser<unknown> = { safeParse: (data) => ({ success: true, data }) };
-
+/** Re-runs a stopped run from `phase` (or retries a kit component); answers with the deployment. */
 export function retryPhase(id: string, phase: string, hetznerToken?: string) {
   return request(`${API}/deployments/${encodeURIComponent(id)}/phases/${encodeURIComponent(phase)}/retry`, {
     method: 'POST',
     body: hetznerToken ? { hetznerToken } : {},
-    schema: anyBody,
+    schema: deploymentSchema,
   });
 }
 
+/** Stops a queued or running run; answers with the deployment. */
 export function cancelDeployment(id: string) {
   return request(`${API}/deployments/${encodeURIComponent(id)}/cancel`, {
     method: 'POST',
     body: {},
-    schema: anyBody,
+    schema: deploymentSchema,
   });
 }
 
+/** Deletes the run's cloud resources (202); answers with the deployment, now wiping. */
 export function wipeDeployment(id: string, hetznerToken: string) {
   return request(`${API}/deployments/${encodeURIComponent(id)}/wipe`, {
     method: 'POST',
     body: { hetznerToken },
-    schema: anyBody,
+    schema: deploymentSchema,
   });
 }
 

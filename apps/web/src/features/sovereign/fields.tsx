@@ -1,42 +1,6 @@
-import { type ReactNode, useCallback, useId } from 'react';
+import { type ReactNode, useCallback } from 'react';
 import { useWizard, type WizardState } from './store';
 import { stepOfPath } from './validation';
-
-/** A labelled control with its hint and error; `children` receives the ids to wire up. */
-export function Field({
-  label,
-  hint,
-  error,
-  children,
-  className,
-}: {
-  label: ReactNode;
-  hint?: ReactNode;
-  error?: string;
-  className?: string;
-  children: (ids: { id: string; describedBy: string | undefined; invalid: boolean }) => ReactNode;
-}) {
-  const id = useId();
-  const hintId = `${id}-hint`;
-  const errorId = `${id}-error`;
-  const describedBy = [hint ? hintId : '', error ? errorId : ''].filter(Boolean).join(' ') || undefined;
-  return (
-    <div className={`sov-field ${className ?? ''}`}>
-      <label htmlFor={id}>{label}</label>
-      {children({ id, describedBy, invalid: Boolean(error) })}
-      {hint && (
-        <p id={hintId} className="sov-field__hint">
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p id={errorId} className="sov-field__error" role="alert">
-          {error}
-        </p>
-      )}
-    </div>
-  );
-}
 
 /** Updates the wizard and drops the server's issues for the step being edited (they are stale now). */
 export function useStepUpdate() {

@@ -1,27 +1,28 @@
+import {
+  bssSettingsSchema,
+  createDeploymentResponseSchema,
+  credentialsValidateResponseSchema,
+  deploymentSchema,
+  sessionResponseSchema,
+  subdomainCheckResponseSchema,
+} from '@catalyst/contracts';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { apiError, json, stubApi, testUser } from '../../test/api';
+import { answer, apiError, stubApi, testUser } from '../../test/api';
+import * as make from '../../test/factories';
 import { renderApp } from '../../test/renderApp';
 import { STORAGE_KEY } from './store';
 
 const TOKEN = 'T'.repeat(64);
 const SSH = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIN8iCw9NhqjBwzzOKJeDTT2brxnEV4nikQzKbgc15cqu ada@laptop';
-const ID = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
+const ID = make.DEPLOYMENT_ID;
 
 function seed(state: Record<string, unknown>) {
   window.localStorage.setItem(STORAGE_KEY, JSON.stringify({ version: 1, state }));
 }
 
 const settings = () =>
-  json(200, {
-    publicUrl: 'https://catalyst.example',
-    marketplaceUrl: 'https://market.example',
-    tenantPoolDomains: [],
-    sovereignPoolDomains: ['pool.example'],
-    mailMode: 'dev-outbox',
-    eventsMode: 'in-process',
-    plans: [],
-  });
+  answer(bssSettingsSchema, make.bssSettings({ sovereignPoolDomains: ['pool.example'] }));
 
 describe('wizard flow', () => {
   it('validates the token live, provisions, maps a server issue back, then opens the provision page', async () => {
@@ -49,14 +50,22 @@ describe('wizard flow', () => {
       adminEmail: 'ops@acme.example',
     });
     const api = stubApi({
-      'GET /auth/me': () => json(200, { user: testUser }),
+      'GET /auth/me': () => answer(sessionResponseSchema, { user: testUser }),
       'POST /api/v1/credentials/validate': [
-        () => json(200, { valid: false, status: 'read-only', message: 'The token is read-only.' }),
         () =>
-          json(200, { valid: true, status: 'valid', message: 'The token can read and write project 42.' }),
+          answer(
+            credentialsValidateResponseSchema,
+            make.tokenCheck({ valid: false, status: 'read-only', message: 'The token is read-only.' }),
+          ),
+        () =>
+          answer(
+            credentialsValidateResponseSchema,
+            make.tokenCheck({ message: 'The token can read and write project 42.' }),
+          ),
       ],
       'GET /api/v1/bss/settings': settings,
-      'POST /api/v1/subdomains/check': () => json(200, { available: true, fqdn: 'acme.pool.example' }),
+      'POST /api/v1/subdomains/check': () =>
+        answer(subdomainCheckResponseSchema, make.subdomainCheck({ fqdn: 'acme.pool.example' })),
       'POST /api/v1/deployments': [
         () =>
           apiError(400, 'validation_failed', 'The request is invalid', {
@@ -67,27 +76,18 @@ describe('wizard flow', () => {
               },
             ],
           }),
-        () =>
-          json(201, {
-            id: ID,
-            status: 'queued',
-            fqdn: 'acme.pool.example',
-            streamURL: `/api/v1/deployments/${ID}/logs`,
-          }),
+        () => answer(createDeploymentResponseSchema, make.createdDeployment({ id: ID }), 201),
       ],
       [`GET /api/v1/deployments/${ID}`]: () =>
-        json(200, {
-          id: ID,
-          fqdn: 'acme.pool.example',
-          status: 'queued',
-          orgName: 'Acme',
-          domainMode: 'pool',
-          phases: [],
-          components: [],
-          hasCloudResources: false,
-          createdAt: '2026-01-01T00:00:00.000Z',
-          updatedAt: '2026-01-01T00:00:00.000Z',
-        }),
+        answer(
+          deploymentSchema,
+          make.deployment({
+            status: 'queued',
+            hasCloudResources: false,
+            createdAt: '2026-01-01T00:00:00.000Z',
+            updatedAt: '2026-01-01T00:00:00.000Z',
+          }),
+        ),
     });
     const { router } = renderApp('/sovereign/');
 

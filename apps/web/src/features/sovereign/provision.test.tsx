@@ -1,30 +1,52 @@
+import { deploymentSchema, sessionResponseSchema } from '@catalyst/contracts';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { json, stubApi, testUser, unauthenticated } from '../../test/api';
+import { answer, apiError, type RecordedCall, stubApi, testUser, unauthenticated } from '../../test/api';
+import * as make from '../../test/factories';
 import { FakeEventSource } from '../../test/fakeEventSource';
 import { renderApp } from '../../test/renderApp';
 
-const ID = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
-const now = '2026-01-01T10:00:00.000Z';
+const ID = make.DEPLOYMENT_ID;
+const now = make.NOW;
 
-function deployment(overrides: Record<string, unknown> = {}) {
-  return {
-    id: ID,
-    fqdn: 'acme.pool.example',
-    status: 'running',
-    orgName: 'Acme',
-    domainMode: 'pool',
+const deployment = (overrides: Parameters<typeof make.deployment>[0] = {}) =>
+  make.deployment({
     phases: [
       { name: 'preflight', status: 'succeeded', startedAt: now, finishedAt: now },
       { name: 'tofu-init', status: 'running', startedAt: now },
     ],
-    components: [],
-    hasCloudResources: true,
-    createdAt: now,
-    updatedAt: now,
     ...overrides,
-  };
-}
+  });
+
+const signedIn = () => answer(sessionResponseSchema, { user: testUser });
+
+/** A run that stopped at `failedPhase`, every phase before it done. */
+const failedAt = (failedPhase: 'tofu-apply' | 'dns') => {
+  const names = ['preflight', 'tofu-init', 'tofu-plan', 'tofu-apply', 'tofu-output', 'dns'] as const;
+  const at = names.indexOf(failedPhase);
+  return deployment({
+    status: 'failed',
+    error: `${failedPhase} failed`,
+    phases: names.map((name, i) =>
+      i < at
+        ? { name, status: 'succeeded', startedAt: now, finishedAt: now }
+        : i === at
+          ? { name, status: 'failed', startedAt: now, finishedAt: now, error: 'it broke' }
+          : { name, status: 'pending' },
+    ),
+  });
+};
+
+/**
+ * Answers a retry as DeploymentsService.retry does: a stopped run no longer holds the Hetzner token,
+ * so a retry that runs OpenTofu without one is refused with 422 hetzner_token_required.
+ */
+const retryAnsweredAsTheApi = (runsTofu: boolean) => (call: RecordedCall) =>
+  runsTofu && !(call.body as { hetznerToken?: string }).hetznerToken
+    ? apiError(422, 'hetzner_token_required', 'This retry runs OpenTofu: send the Hetzner token with it', {
+        issues: [{ path: 'hetznerToken', message: 'Required to run OpenTofu again' }],
+      })
+    : answer(deploymentSchema, deployment({ status: 'queued' }));
 
 beforeEach(() => {
   FakeEventSource.instances = [];
@@ -37,10 +59,10 @@ afterEach(() => {
 describe('ProvisionPage', () => {
   it('follows the stream: phases, tofu resources, logs, a failure with retry, then stops', async () => {
     const api = stubApi({
-      'GET /auth/me': () => json(200, { user: testUser }),
-      [`GET /api/v1/deployments/${ID}`]: () => json(200, deployment()),
-      [`POST /api/v1/deployments/${ID}/phases/tofu-apply/retry`]: () => json(202, { status: 'running' }),
-      [`POST /api/v1/deployments/${ID}/cancel`]: () => json(202, { status: 'cancelled' }),
+      'GET /auth/me': signedIn,
+      [`GET /api/v1/deployments/${ID}`]: () => answer(deploymentSchema, deployment()),
+      [`POST /api/v1/deployments/${ID}/phases/tofu-apply/retry`]: retryAnsweredAsTheApi(true),
+      [`POST /api/v1/deployments/${ID}/cancel`]: () => answer(deploymentSchema, deployment()),
     });
     renderApp(`/sovereign/provision/${ID}`);
     expect(await screen.findByTestId('phase-card-preflight')).toBeTruthy();
@@ -110,20 +132,24 @@ describe('ProvisionPage', () => {
     expect(screen.queryByTestId('cancel-deployment')).toBeNull();
     expect(screen.getByTestId('wipe-deployment')).toBeTruthy();
 
+    // The retry runs OpenTofu again, so it goes with the Hetzner token (asked for in a dialog).
     fireEvent.click(screen.getByTestId('retry-tofu-apply'));
+    fireEvent.change(screen.getByTestId('rerun-token-input'), { target: { value: 'c'.repeat(64) } });
+    fireEvent.click(screen.getByTestId('rerun-confirm'));
     await waitFor(() =>
       expect(api.callsTo('POST', `/api/v1/deployments/${ID}/phases/tofu-apply/retry`)).toHaveLength(1),
     );
-    // A new stream follows the retried run.
+    // A new stream follows the retried run, from the last event seen.
     await waitFor(() => expect(FakeEventSource.instances.length).toBeGreaterThan(1));
+    expect(FakeEventSource.instances[1]?.url).toBe(`/api/v1/deployments/${ID}/logs?lastEventId=8`);
   });
 
   it('shows the result and the kubeconfig download when ready, and wipes with a token', async () => {
     const api = stubApi({
-      'GET /auth/me': () => json(200, { user: testUser }),
+      'GET /auth/me': signedIn,
       [`GET /api/v1/deployments/${ID}`]: () =>
-        json(
-          200,
+        answer(
+          deploymentSchema,
           deployment({
             status: 'ready',
             phases: [],
@@ -135,7 +161,8 @@ describe('ProvisionPage', () => {
             },
           }),
         ),
-      [`POST /api/v1/deployments/${ID}/wipe`]: () => json(202, { status: 'wiping' }),
+      [`POST /api/v1/deployments/${ID}/wipe`]: () =>
+        answer(deploymentSchema, deployment({ status: 'wiping' }), 202),
     });
     renderApp(`/sovereign/provision/${ID}`);
     expect((await screen.findByTestId('deployment-result')).textContent).toContain('203.0.113.7');
@@ -153,6 +180,87 @@ describe('ProvisionPage', () => {
     expect(api.callsTo('POST', `/api/v1/deployments/${ID}/wipe`)[0]?.body).toEqual({
       hetznerToken: 'b'.repeat(64),
     });
+  });
+
+  it('asks for the wipe token in a modal dialog that Escape closes, giving focus back', async () => {
+    const api = stubApi({
+      'GET /auth/me': signedIn,
+      [`GET /api/v1/deployments/${ID}`]: () => answer(deploymentSchema, deployment({ status: 'failed' })),
+    });
+    renderApp(`/sovereign/provision/${ID}`);
+    const wipe = await screen.findByTestId('wipe-deployment');
+    wipe.focus();
+    fireEvent.click(wipe);
+
+    const dialog = screen.getByRole('dialog', { name: 'Wipe every cloud resource of this run?' });
+    expect(dialog.getAttribute('data-testid')).toBe('wipe-dialog');
+    const token = within(dialog).getByLabelText('Hetzner API token');
+    expect(document.activeElement).toBe(token);
+    fireEvent.change(token, { target: { value: 'short' } });
+    expect((within(dialog).getByTestId('wipe-confirm') as HTMLButtonElement).disabled).toBe(true);
+
+    fireEvent.keyDown(token, { key: 'Escape' });
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(document.activeElement).toBe(wipe);
+    expect(api.callsTo('POST', `/api/v1/deployments/${ID}/wipe`)).toHaveLength(0);
+
+    // Asked again, it starts empty: the token does not outlive the question.
+    fireEvent.click(wipe);
+    expect((screen.getByTestId('wipe-token-input') as HTMLInputElement).value).toBe('');
+  });
+
+  it('asks for the Hetzner token before a retry that runs OpenTofu, and sends it with the retry', async () => {
+    const retryPath = `/api/v1/deployments/${ID}/phases/tofu-apply/retry`;
+    const api = stubApi({
+      'GET /auth/me': signedIn,
+      [`GET /api/v1/deployments/${ID}`]: [
+        () => answer(deploymentSchema, failedAt('tofu-apply')),
+        () => answer(deploymentSchema, deployment({ status: 'queued' })),
+      ],
+      [`POST ${retryPath}`]: retryAnsweredAsTheApi(true),
+    });
+    renderApp(`/sovereign/provision/${ID}`);
+    const retry = await screen.findByTestId('retry-tofu-apply');
+    retry.focus();
+    fireEvent.click(retry);
+
+    // Nothing is sent until the token is given; Escape drops the question and sends nothing.
+    const dialog = screen.getByRole('dialog', { name: 'Retry from tofu-apply?' });
+    expect(dialog.getAttribute('data-testid')).toBe('rerun-dialog');
+    expect(document.activeElement).toBe(within(dialog).getByLabelText('Hetzner API token'));
+    expect(api.callsTo('POST', retryPath)).toHaveLength(0);
+    fireEvent.keyDown(document.activeElement as HTMLElement, { key: 'Escape' });
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(document.activeElement).toBe(retry);
+    expect(api.callsTo('POST', retryPath)).toHaveLength(0);
+
+    fireEvent.click(retry);
+    const confirm = screen.getByTestId('rerun-confirm') as HTMLButtonElement;
+    expect(confirm.disabled).toBe(true);
+    fireEvent.change(screen.getByTestId('rerun-token-input'), { target: { value: 'd'.repeat(64) } });
+    fireEvent.click(confirm);
+    await waitFor(() => expect(api.callsTo('POST', retryPath)).toHaveLength(1));
+    expect(api.callsTo('POST', retryPath)[0]?.body).toEqual({ hetznerToken: 'd'.repeat(64) });
+    expect(screen.queryByRole('dialog')).toBeNull();
+    await waitFor(() => expect(screen.getByTestId('deployment-status').textContent).toBe('queued'));
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('retries a phase after OpenTofu (dns) at once, without asking for the token', async () => {
+    const retryPath = `/api/v1/deployments/${ID}/phases/dns/retry`;
+    const api = stubApi({
+      'GET /auth/me': signedIn,
+      [`GET /api/v1/deployments/${ID}`]: [
+        () => answer(deploymentSchema, failedAt('dns')),
+        () => answer(deploymentSchema, deployment({ status: 'queued' })),
+      ],
+      [`POST ${retryPath}`]: retryAnsweredAsTheApi(false),
+    });
+    renderApp(`/sovereign/provision/${ID}`);
+    fireEvent.click(await screen.findByTestId('retry-dns'));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    await waitFor(() => expect(api.callsTo('POST', retryPath)).toHaveLength(1));
+    expect(api.callsTo('POST', retryPath)[0]?.body).toEqual({});
   });
 
   it('is behind the sign-in guard', async () => {

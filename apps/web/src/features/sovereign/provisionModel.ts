@@ -2,7 +2,6 @@ import {
   type Deployment,
   type DeploymentEvent,
   type DeploymentStatus,
-  deploymentEventSchema,
   type PhaseName,
   type PhaseStatus,
   phaseNames,
@@ -58,17 +57,6 @@ export const emptyStream = (): StreamState => ({
   resources: {},
   logs: [],
 });
-
-/** Parses one SSE `data` payload of the named event; null when it is not a valid event. */
-export function parseEvent(type: string, data: string): DeploymentEvent | null {
-  try {
-    const raw = JSON.parse(data) as Record<string, unknown>;
-    const parsed = deploymentEventSchema.safeParse({ type, ...raw });
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
 
 /** Applies an event once (by seq); replays after a reconnect are ignored. */
 export function applyEvent(state: StreamState, event: DeploymentEvent): StreamState {

@@ -1,7 +1,13 @@
-import { defaultSelection, nodeSizes } from '@catalyst/contracts';
+import {
+  bssSettingsSchema,
+  defaultSelection,
+  nodeSizes,
+  subdomainCheckResponseSchema,
+} from '@catalyst/contracts';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { apiError, json, stubApi } from '../../test/api';
+import { answer, apiError, stubApi } from '../../test/api';
+import * as make from '../../test/factories';
 import { mapServerIssues } from './StepReview';
 import { loadWizardState, STORAGE_KEY } from './store';
 import { renderWizard } from './testUtils';
@@ -124,8 +130,15 @@ describe('Domain step', () => {
       'POST /api/v1/subdomains/check': (call) => {
         const { subdomain } = call.body as { subdomain: string };
         return subdomain === 'acme'
-          ? json(200, { available: false, reason: 'taken', message: 'acme.pool.example is taken' })
-          : json(200, { available: true, fqdn: `${subdomain}.pool.example` });
+          ? answer(
+              subdomainCheckResponseSchema,
+              make.subdomainCheck({
+                available: false,
+                reason: 'taken',
+                message: 'acme.pool.example is taken',
+              }),
+            )
+          : answer(subdomainCheckResponseSchema, make.subdomainCheck({ fqdn: `${subdomain}.pool.example` }));
       },
     });
     renderWizard({ step: 5 });
@@ -164,16 +177,13 @@ describe('Domain step', () => {
   it('uses the pool domains from the settings and lists nameservers for a manual delegation', async () => {
     stubApi({
       'GET /api/v1/bss/settings': () =>
-        json(200, {
-          publicUrl: 'https://catalyst.example',
-          marketplaceUrl: 'https://market.example',
-          tenantPoolDomains: [],
-          sovereignPoolDomains: ['sov.example', 'other.example'],
-          nameservers: ['ns-a.catalyst.example', 'ns-b.catalyst.example'],
-          mailMode: 'dev-outbox',
-          eventsMode: 'in-process',
-          plans: [],
-        }),
+        answer(
+          bssSettingsSchema,
+          make.bssSettings({
+            sovereignPoolDomains: ['sov.example', 'other.example'],
+            nameservers: ['ns-a.catalyst.example', 'ns-b.catalyst.example'],
+          }),
+        ),
     });
     renderWizard({ step: 5 });
     const select = (await screen.findByTestId('pool-domain-select')) as HTMLSelectElement;

@@ -1,0 +1,1 @@
+ALTER TABLE "deployments" ADD COLUMN "kubeconfig_token_expires_at" timestamp with time zone;

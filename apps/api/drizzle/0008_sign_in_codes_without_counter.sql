@@ -1,0 +1,1 @@
+ALTER TABLE "login_pins" DROP COLUMN "failed_attempts";

@@ -1,0 +1,77 @@
+import { type BssOrder, type BssSettings, type BssTenant, omr, plans } from '@catalyst/contracts';
+import { Inject, Injectable } from '@nestjs/common';
+import { UsersService } from '../auth/users.service.js';
+import { OrdersService } from '../billing/orders.service.js';
+import { CONFIG, type Config } from '../config/config.js';
+import { MailService } from '../mail/mail.service.js';
+import { OrgsService } from '../tenants/orgs.service.js';
+import { WalletsService } from '../wallets/wallets.service.js';
+
+/**
+ * The BSS read models, joined here from what each feature exports (organizations, wallets, orders,
+ * users) rather than from their tables, so no feature's storage leaks into another.
+ */
+@Injectable()
+export class BssService {
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    private readonly orgs: OrgsService,
+    private readonly wallets: WalletsService,
+    private readonly orderBook: OrdersService,
+    private readonly users: UsersService,
+    private readonly mail: MailService,
+  ) {}
+
+  /** Every organization, newest first, with its owner and the owner's balance. */
+  async tenants(): Promise<BssTenant[]> {
+    const orgs = await this.orgs.all();
+    const ownerIds = [...new Set(orgs.map((org) => org.ownerId))];
+    const [emails, balances] = await Promise.all([
+      this.users.emailsOf(ownerIds),
+      this.wallets.balances(ownerIds),
+    ]);
+    return orgs.map((org) => {
+      const balance = balances.get(org.ownerId) ?? 0;
+      return {
+        slug: org.slug,
+        name: org.name,
+        // organizations.owner_id references users: the owner is always there.
+        owner: emails.get(org.ownerId) ?? org.ownerId,
+        fqdn: org.fqdn,
+        balanceBaisa: balance,
+        balanceOmr: omr(balance),
+        createdAt: org.createdAt.toISOString(),
+      };
+    });
+  }
+
+  /** The latest orders, each with its customer's e-mail and its organization's slug. */
+  async orders(): Promise<BssOrder[]> {
+    const [orders, orgs] = await Promise.all([this.orderBook.recent(), this.orgs.all()]);
+    const slugs = new Map(orgs.map((org) => [org.id, org.slug]));
+    const emails = await this.users.emailsOf([...new Set(orders.map((o) => o.userId))]);
+    return orders.map((o) => ({
+      id: o.id,
+      customer: emails.get(o.userId) ?? o.userId,
+      org: o.orgId ? (slugs.get(o.orgId) ?? null) : null,
+      planId: o.planId,
+      totalBaisa: o.totalBaisa,
+      totalOmr: omr(o.totalBaisa),
+      promoCode: o.promoCode,
+      createdAt: o.createdAt.toISOString(),
+    }));
+  }
+
+  settings(): BssSettings {
+    return {
+      publicUrl: this.config.publicUrl,
+      marketplaceUrl: this.config.marketplaceUrl,
+      tenantPoolDomains: this.config.domains.tenantPoolDomains,
+      sovereignPoolDomains: this.config.domains.poolDomains,
+      nameservers: this.config.domains.nameservers,
+      mailMode: this.mail.mode,
+      eventsMode: this.config.natsUrl ? 'nats' : 'in-process',
+      plans: plans.map((p) => ({ id: p.id, name: p.name, priceOmr: omr(p.priceBaisa) })),
+    };
+  }
+}

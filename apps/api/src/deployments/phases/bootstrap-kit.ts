@@ -1,0 +1,51 @@
+import { type ComponentState, expectedKitReleases } from '@catalyst/contracts';
+import { type ComponentStatus, KitWatchFailed } from '../../helmwatch/helmwatch.service.js';
+import { PhaseFailed } from '../deployments.errors.js';
+import { loadStoredKubeconfig } from '../stored-kubeconfig.js';
+import type { RunContext } from './run-context.js';
+
+/** Follows every expected bootstrap-kit HelmRelease to Ready; each state change is a `component` event. */
+export async function bootstrapKit(ctx: RunContext): Promise<void> {
+  const { config, repo, sealer, helm, logger } = ctx.deps;
+  const row = await repo.get(ctx.row.id);
+  if (!row?.sealedKubeconfig)
+    throw new PhaseFailed('No kubeconfig: the flux-bootstrap phase has not completed');
+  const kubeconfig = loadStoredKubeconfig(row, sealer, config.deployments.kubeApiPort);
+  const expected = expectedKitReleases(row.installSet);
+  await ctx.writes.seedComponents(expected);
+  const known = new Map<string, ComponentStatus>(
+    (await repo.components(ctx.row.id)).map((c) => [
+      c.componentId,
+      { state: c.state as ComponentState, ...(c.message ? { message: c.message } : {}) },
+    ]),
+  );
+  await ctx.emit({
+    type: 'log',
+    phase: 'bootstrap-kit',
+    stream: 'stdout',
+    line: `Watching ${expected.length} bootstrap-kit HelmReleases: ${expected.join(', ')}`,
+  });
+  const { firstSeenTimeoutSeconds, watchTimeoutSeconds } = config.deployments;
+  try {
+    await helm.watchKit(kubeconfig, {
+      expected,
+      known,
+      firstSeenTimeoutMs: firstSeenTimeoutSeconds * 1000,
+      watchTimeoutMs: watchTimeoutSeconds * 1000,
+      signal: ctx.signal,
+      logger: logger.child({ deploymentId: ctx.row.id }),
+      onChange: async (component, status) => {
+        await ctx.writes.setComponent(component, status.state, status.message ?? null);
+        await ctx.emit({
+          type: 'component',
+          component,
+          state: status.state,
+          ...(status.message ? { message: status.message } : {}),
+        });
+      },
+    });
+  } catch (error) {
+    if (error instanceof KitWatchFailed) throw new PhaseFailed(error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,115 @@
+import type { DeploymentEventInput, DeploymentStatus, PhaseName, PhaseStatus } from '@catalyst/contracts';
+import type { Executor } from '../database/database.js';
+import type { DeploymentPatch, DeploymentsRepository, PhasePatch } from './deployments.repository.js';
+import { transition, transitionPhase } from './run-state.js';
+
+/** The api is shutting down: the run pauses where it is, and another replica (or this one, restarted) resumes it. */
+export const SHUTDOWN = 'shutdown';
+/** The run's lease went to another replica, or could not be renewed in time: stop, and write nothing more. */
+export const LEASE_LOST = 'lease-lost';
+/** The operator asked the run to stop. */
+export const CANCEL = 'cancel';
+export type StopReason = typeof SHUTDOWN | typeof LEASE_LOST | typeof CANCEL;
+
+/** A run write refused because this replica no longer holds the run's lease. */
+export class LeaseLostError extends Error {
+  constructor(deploymentId: string) {
+    super(`the lease on deployment ${deploymentId} is held by another replica; this replica stopped its run`);
+  }
+}
+
+/** One replica's hold on one run: who owns it, and the signal that stops the run's work. */
+export class RunLease {
+  private readonly controller = new AbortController();
+
+  constructor(
+    readonly deploymentId: string,
+    readonly owner: string,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** True once the run stops for a reason that leaves it to another owner (it records no outcome). */
+  get paused(): boolean {
+    return this.signal.reason === SHUTDOWN || this.signal.reason === LEASE_LOST;
+  }
+
+  /** Stops the run's work (tofu gets SIGINT); the first reason given wins. */
+  stop(reason: StopReason): void {
+    this.controller.abort(reason);
+  }
+}
+
+/**
+ * Every write a run makes, fenced by its lease: each runs in a transaction that first locks the
+ * deployment row on condition that this owner's lease is still live. A replica that lost its lease
+ * therefore changes nothing (no event, no sequence number used); it stops its run instead.
+ * The lock also yields the run's current status, so every status move is checked against it.
+ */
+export class FencedRunWrites {
+  constructor(
+    private readonly repo: DeploymentsRepository,
+    private readonly lease: RunLease,
+  ) {}
+
+  /**
+   * Runs `work` under the fence, given the deployment's status as locked; throws LeaseLostError (and
+   * stops the run) when the lease is gone.
+   */
+  async transaction<T>(work: (tx: Executor, status: DeploymentStatus) => Promise<T>): Promise<T> {
+    const { deploymentId, owner } = this.lease;
+    // Given up locally (renewal failed for too long): the database may still say this replica holds
+    // the lease, but another one may take it at any moment.
+    if (this.lease.signal.reason === LEASE_LOST) throw new LeaseLostError(deploymentId);
+    return this.repo.db.transaction(async (tx) => {
+      const status = await this.repo.lockHeldLease(tx, deploymentId, owner);
+      if (!status) {
+        this.lease.stop(LEASE_LOST);
+        throw new LeaseLostError(deploymentId);
+      }
+      return work(tx, status);
+    });
+  }
+
+  /** Checks the lease before a side effect outside this database (DNS, the tofu state schema). */
+  assertHeld(): Promise<void> {
+    return this.transaction(async () => undefined);
+  }
+
+  update(patch: DeploymentPatch): Promise<void> {
+    return this.transaction((tx) => this.repo.update(this.lease.deploymentId, patch, tx));
+  }
+
+  /** Moves the deployment from its locked status to `to` (IllegalTransition if the table forbids it). */
+  moveTo(to: DeploymentStatus, patch: DeploymentPatch = {}): Promise<void> {
+    return this.transaction((tx, status) =>
+      this.repo.moveTo(tx, this.lease.deploymentId, transition(status, to), patch),
+    );
+  }
+
+  /** Moves one phase from its status (read under the deployment row's lock) to `to`. */
+  movePhase(name: PhaseName, to: PhaseStatus, patch: PhasePatch = {}): Promise<void> {
+    const id = this.lease.deploymentId;
+    return this.transaction(async (tx) => {
+      const phase = (await this.repo.phases(id, tx)).find((p) => p.name === name);
+      if (!phase) throw new Error(`deployment ${id} has no phase ${name}`);
+      await this.repo.movePhase(tx, id, name, transitionPhase(phase.status, to), patch);
+    });
+  }
+
+  appendEvent(event: DeploymentEventInput): Promise<number> {
+    return this.transaction((tx) => this.repo.appendEvent(this.lease.deploymentId, event, tx));
+  }
+
+  seedComponents(componentIds: string[]): Promise<void> {
+    return this.transaction((tx) => this.repo.seedComponents(this.lease.deploymentId, componentIds, tx));
+  }
+
+  setComponent(componentId: string, state: string, message: string | null): Promise<void> {
+    return this.transaction((tx) =>
+      this.repo.setComponent(this.lease.deploymentId, componentId, state, message, tx),
+    );
+  }
+}

@@ -1,0 +1,73 @@
+import type { ComponentState } from '@catalyst/contracts';
+import { Injectable } from '@nestjs/common';
+import { deriveState } from './helmrelease-state.js';
+import { type KitWatchOptions, watchKit } from './kit-watch.js';
+import { SovereignKube } from './kube.client.js';
+import type { SovereignKubeconfig } from './kubeconfig.js';
+
+export { type ComponentStatus, KitWatchFailed, type KitWatchOptions } from './kit-watch.js';
+
+/** The release asked for is not on the Sovereign (yet). */
+export class ReleaseNotFoundError extends Error {
+  constructor(namespace: string, name: string) {
+    super(`HelmRelease ${namespace}/${name} is not on the cluster`);
+  }
+}
+
+/** A HelmRelease as the operator reads it: where it is, and its state by the kstatus rules. */
+export interface ReleaseSummary {
+  namespace: string;
+  name: string;
+  state: ComponentState;
+  message?: string;
+}
+
+/**
+ * A Sovereign's Helm releases, seen through Flux's HelmRelease objects: follow a set to Ready, ask
+ * for one to be tried again, list them. The only place a kube client is built, and only from a
+ * kubeconfig the strict parser (kubeconfig.ts) produced, so nothing in the posted text reaches it.
+ */
+@Injectable()
+export class HelmwatchService {
+  /** Follows the bootstrap kit until it converges (resolves) or cannot (rejects with KitWatchFailed). */
+  watchKit(kubeconfig: SovereignKubeconfig, options: KitWatchOptions): Promise<void> {
+    return watchKit(new SovereignKube(kubeconfig), options);
+  }
+
+  /**
+   * Has Flux try one release again, as `flux reconcile --force` would: the reconcile and force
+   * annotations, plus a reset when helm-controller gave up on it (Stalled).
+   */
+  async retryRelease(kubeconfig: SovereignKubeconfig, namespace: string, name: string): Promise<void> {
+    const kube = new SovereignKube(kubeconfig);
+    const token = new Date().toISOString();
+    try {
+      const current = await kube.getHelmRelease(namespace, name);
+      const stalled = current.status?.conditions?.some((c) => c.type === 'Stalled' && c.status === 'True');
+      await kube.patchHelmRelease(namespace, name, {
+        metadata: {
+          annotations: {
+            'reconcile.fluxcd.io/requestedAt': token,
+            'reconcile.fluxcd.io/forceAt': token,
+            ...(stalled ? { 'reconcile.fluxcd.io/resetAt': token } : {}),
+          },
+        },
+      });
+    } catch (error) {
+      if ((error as { code?: number }).code === 404) throw new ReleaseNotFoundError(namespace, name);
+      throw error;
+    }
+  }
+
+  /** Every HelmRelease on the Sovereign, in every namespace, sorted by namespace and name. */
+  async listReleases(kubeconfig: SovereignKubeconfig): Promise<ReleaseSummary[]> {
+    const { items } = await new SovereignKube(kubeconfig).listHelmReleases();
+    return items
+      .map((release) => ({
+        namespace: release.metadata.namespace ?? '',
+        name: release.metadata.name,
+        ...deriveState(release),
+      }))
+      .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+  }
+}
