@@ -14,6 +14,7 @@ export class SseClient {
   ended = false;
   private readonly controller = new AbortController();
   private done?: Promise<void>;
+  private reader?: ReadableStreamDefaultReader<Uint8Array>;
   private waiters: (() => void)[] = [];
   status = 0;
   headers?: Headers;
@@ -35,6 +36,7 @@ export class SseClient {
       return this;
     }
     const reader = response.body.getReader();
+    this.reader = reader;
     const decoder = new TextDecoder();
     this.done = (async () => {
       let buffer = '';
@@ -92,6 +94,9 @@ export class SseClient {
   }
 
   close(): Promise<void> {
+    // Aborting the request alone does not always settle a read already waiting on Node's fetch body,
+    // which left close() pending forever; cancelling the reader settles it and drops the connection.
+    void this.reader?.cancel().catch(() => undefined);
     this.controller.abort();
     return this.done ?? Promise.resolve();
   }
