@@ -8,12 +8,12 @@
  * #12–#14 guard the Sovereign console at /console/ (sidebar, app detail sections, jobs expanding in place).
  */
 import { expect, type Locator, type Page, test } from '@playwright/test';
+import { createDeployment } from '../support/provision.js';
 import {
   activeStep,
   fillCredentials,
   fillOrganisation,
   next,
-  provisionRequest,
   signInAsAdmin,
   uniqueSubdomain,
   WIZARD_STORAGE_KEY,
@@ -104,18 +104,6 @@ async function tileBackground(page: Page, id: string): Promise<string> {
   const tile = page.getByTestId(`logo-tile-${id}`);
   await expect(tile.getByTestId(`logo-${id}`)).toBeAttached();
   return toHex(await tile.evaluate((el) => getComputedStyle(el).backgroundColor));
-}
-
-/** A deployment made through the api, so that the provision page has a real run to show. */
-async function createDeployment(page: Page): Promise<string> {
-  const settings = await page.request.get('/api/v1/bss/settings');
-  expect(settings.ok()).toBe(true);
-  const pool = ((await settings.json()) as { sovereignPoolDomains: string[] }).sovereignPoolDomains[0] ?? '';
-  const response = await page.request.post('/api/v1/deployments', {
-    data: provisionRequest(uniqueSubdomain('guard'), pool),
-  });
-  expect(response.status(), await response.text()).toBe(201);
-  return ((await response.json()) as { id: string }).id;
 }
 
 test.describe('@cosmetic-guard component cards', () => {
@@ -376,7 +364,7 @@ test.describe('@cosmetic-guard provision page', () => {
 
   test('@cosmetic-guard provision page has no legacy DAG SVG markup', async ({ page }) => {
     await page.goto('/sovereign/');
-    const id = await createDeployment(page);
+    const id = await createDeployment(page, 'guard');
     await page.goto(`/sovereign/provision/${id}`);
     await expect(page.getByTestId('phase-card-tofu-apply')).toBeVisible();
     for (const c of ['nlabel', 'nsel', 'nhov', 'ng']) {
@@ -388,7 +376,7 @@ test.describe('@cosmetic-guard provision page', () => {
     page,
   }) => {
     await page.goto('/sovereign/');
-    const id = await createDeployment(page);
+    const id = await createDeployment(page, 'guard');
     await page.goto(`/sovereign/provision/${id}`);
     await expect(page.getByTestId('phase-card-preflight')).toBeVisible();
     await expect(page.getByTestId('sov-phase-row')).toHaveCount(0);
@@ -415,7 +403,7 @@ test.describe('@cosmetic-guard sovereign console', () => {
   });
 
   test('@cosmetic-guard app detail is sections with headings, not a tab strip', async ({ page }) => {
-    const id = await createDeployment(page);
+    const id = await createDeployment(page, 'guard');
     await page.goto(`/console/apps/gitea?deployment=${id}`);
     await expect(page.getByTestId('app-detail')).toBeVisible();
     const headings = page.getByTestId('app-detail').getByRole('heading', { level: 2 });
@@ -431,7 +419,7 @@ test.describe('@cosmetic-guard sovereign console', () => {
   });
 
   test('@cosmetic-guard a job row expands in place, without navigating', async ({ page }) => {
-    const id = await createDeployment(page);
+    const id = await createDeployment(page, 'guard');
     await page.goto(`/console/jobs?deployment=${id}`);
     const row = page.getByTestId('job-row-gitea');
     await expect(row).toBeVisible();

@@ -1,12 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
-import { E2E_PORTS } from '../support/ports.mjs';
+import { setTofuKnobs, sideDoor } from '../support/provision.js';
 import { provisionRequest, signInAsAdmin, uniqueSubdomain } from '../support/wizard.js';
 
-const sideDoor = `http://127.0.0.1:${E2E_PORTS.inbox}`;
-
 test.afterEach(async () => {
-  await fetch(`${sideDoor}/tofu-control`, { method: 'POST', body: JSON.stringify({ resourceDelayMs: 50 }) });
+  await setTofuKnobs({ resourceDelayMs: 50 });
 });
 
 test('the provision page reconnects after the api restarts and goes on showing the resumed run', async ({
@@ -16,7 +14,7 @@ test('the provision page reconnects after the api restarts and goes on showing t
   test.setTimeout(120_000);
   await signInAsAdmin(context);
   // A slow apply, so the run is mid-flight when the api restarts.
-  await fetch(`${sideDoor}/tofu-control`, { method: 'POST', body: JSON.stringify({ resourceDelayMs: 700 }) });
+  await setTofuKnobs({ resourceDelayMs: 700 });
   const settings = (await (await page.request.get('/api/v1/bss/settings')).json()) as {
     sovereignPoolDomains: string[];
   };

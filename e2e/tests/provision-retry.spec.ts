@@ -1,15 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
-import { E2E_PORTS } from '../support/ports.mjs';
+import { setTofuKnobs } from '../support/provision.js';
 import { HETZNER_TOKEN, provisionRequest, signInAsAdmin, uniqueSubdomain } from '../support/wizard.js';
-
-const sideDoor = `http://127.0.0.1:${E2E_PORTS.inbox}`;
-
-/** Sets the tofu stand-in's knobs (apps/api/test/fixtures/tofu/tofu-fixture.ts TofuControl) through serve.mjs. */
-async function setTofuKnobs(knobs: Record<string, unknown>) {
-  const response = await fetch(`${sideDoor}/tofu-control`, { method: 'POST', body: JSON.stringify(knobs) });
-  expect(response.ok).toBe(true);
-}
 
 test.afterEach(async () => {
   await setTofuKnobs({ resourceDelayMs: 50 });

@@ -1,16 +1,8 @@
 /// <reference lib="dom" />
 // (Code passed to page.evaluate runs in the browser; the e2e tsconfig has no DOM library.)
 import { expect, type Page, test } from '@playwright/test';
-import { E2E_PORTS } from '../support/ports.mjs';
-import { provisionRequest, signInAsAdmin, uniqueSubdomain, walkToComponents } from '../support/wizard.js';
-
-/** The product's side door (e2e/support/serve.mjs): here, the tofu stand-in's knobs. */
-const sideDoor = `http://127.0.0.1:${E2E_PORTS.inbox}`;
-
-async function setTofuKnobs(knobs: Record<string, unknown>) {
-  const response = await fetch(`${sideDoor}/tofu-control`, { method: 'POST', body: JSON.stringify(knobs) });
-  expect(response.ok).toBe(true);
-}
+import { createDeployment, setTofuKnobs } from '../support/provision.js';
+import { signInAsAdmin, walkToComponents } from '../support/wizard.js';
 
 /** Nothing wider than the screen: a phone never scrolls sideways, nor does a wide desktop. */
 async function expectNoSidewaysScroll(page: Page, where: string) {
@@ -43,18 +35,6 @@ async function expectGridHoldsItsCards(page: Page, testId: string, where: string
     box.gridLeft - 0.5,
   );
   expect(box.gridRight, `${where}: the grid passes the main column`).toBeLessThanOrEqual(box.mainRight + 0.5);
-}
-
-/** A run made through the api; it goes through the tofu stand-in and stops at dns (no PowerDNS here). */
-async function createDeployment(page: Page): Promise<string> {
-  const settings = await page.request.get('/api/v1/bss/settings');
-  expect(settings.ok()).toBe(true);
-  const pool = ((await settings.json()) as { sovereignPoolDomains: string[] }).sovereignPoolDomains[0] ?? '';
-  const response = await page.request.post('/api/v1/deployments', {
-    data: provisionRequest(uniqueSubdomain('wide'), pool),
-  });
-  expect(response.status(), await response.text()).toBe(201);
-  return ((await response.json()) as { id: string }).id;
 }
 
 /** The provision page once its run has stopped at `failedPhase`: phase cards, logs and the error shown. */
@@ -90,7 +70,7 @@ test.describe('on a 390 px wide phone', () => {
   test('the provision page and its phase grid fit the screen', async ({ page, context }) => {
     test.setTimeout(120_000);
     await signInAsAdmin(context);
-    await expectProvisionPageHolds(page, await createDeployment(page), 390, 'dns');
+    await expectProvisionPageHolds(page, await createDeployment(page, 'wide'), 390, 'dns');
   });
 });
 
@@ -107,7 +87,7 @@ for (const width of [1440, 1920]) {
       // tofu init cannot reach the registry: its diagnostic is one line far wider than the page.
       await setTofuKnobs({ resourceDelayMs: 50, failCommand: 'init', failTimes: 1 });
       try {
-        await expectProvisionPageHolds(page, await createDeployment(page), width, 'tofu-init');
+        await expectProvisionPageHolds(page, await createDeployment(page, 'wide'), width, 'tofu-init');
         await expect(page.getByTestId('log-pane')).toContainText('registry.opentofu.org');
       } finally {
         await setTofuKnobs({ resourceDelayMs: 50 });

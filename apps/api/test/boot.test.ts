@@ -74,6 +74,21 @@ async function startProduct(dataDir: string): Promise<Product> {
   };
 }
 
+/** The built api started with `env` and left to exit by itself (a start it refuses): its code and stderr. */
+async function runUntilExit(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, ['apps/api/dist/main.js'], {
+    cwd: REPO_ROOT,
+    env: cleanEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { code, stderr };
+}
+
 function postmasterPid(dataDir: string): number {
   return Number.parseInt(
     readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0] ?? '',
@@ -194,16 +209,7 @@ describe('the built product, started as the README says', () => {
   });
 
   it('refuses to start on a bad variable and names it', async () => {
-    const child = spawn(process.execPath, ['apps/api/dist/main.js'], {
-      cwd: REPO_ROOT,
-      env: cleanEnv({ PORT: 'eighty', SMTP_URL: 'http://mail' }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const { code, stderr } = await runUntilExit({ PORT: 'eighty', SMTP_URL: 'http://mail' });
     expect(code).toBe(1);
     expect(stderr).toContain('PORT');
     expect(stderr).toContain('SMTP_URL');
@@ -211,16 +217,7 @@ describe('the built product, started as the README says', () => {
   });
 
   it('refuses to start in production without SMTP_URL unless the dev outbox is switched on', async () => {
-    const child = spawn(process.execPath, ['apps/api/dist/main.js'], {
-      cwd: REPO_ROOT,
-      env: cleanEnv({ NODE_ENV: 'production' }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const { code, stderr } = await runUntilExit({ NODE_ENV: 'production' });
     expect(code).toBe(1);
     expect(stderr).toContain('SMTP_URL');
     expect(stderr).toContain('CATALYST_MAIL_OUTBOX=on');

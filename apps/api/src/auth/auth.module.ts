@@ -1,6 +1,7 @@
 import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { Logger } from 'pino';
+import { runPeriodically } from '../common/periodic.js';
 import { LOGGER } from '../common/tokens.js';
 import { MailModule } from '../mail/mail.module.js';
 import { RateLimitModule } from '../ratelimit/rate-limit.module.js';
@@ -40,7 +41,7 @@ const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
   exports: [AuthService, SessionRevocations, UsersRepository, UsersService],
 })
 export class AuthModule implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
+  private stopSweeps?: () => void;
 
   constructor(
     private readonly auth: AuthService,
@@ -50,15 +51,14 @@ export class AuthModule implements OnApplicationBootstrap, OnApplicationShutdown
 
   /** Expired codes, sessions and rate-limit windows are swept periodically; deletes are idempotent across replicas. */
   onApplicationBootstrap() {
-    this.timer = setInterval(() => {
-      Promise.all([this.auth.sweep(), this.rateLimits.sweep()]).catch((err) =>
-        this.logger.warn({ err }, 'sign-in housekeeping failed; will retry'),
-      );
-    }, SWEEP_INTERVAL_MS);
-    this.timer.unref();
+    this.stopSweeps = runPeriodically(() => Promise.all([this.auth.sweep(), this.rateLimits.sweep()]), {
+      everyMs: SWEEP_INTERVAL_MS,
+      logger: this.logger,
+      failure: 'sign-in housekeeping failed; will retry',
+    });
   }
 
   onApplicationShutdown() {
-    clearInterval(this.timer);
+    this.stopSweeps?.();
   }
 }

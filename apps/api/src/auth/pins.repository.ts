@@ -3,8 +3,6 @@ import { and, asc, eq, gt, lt, sql } from 'drizzle-orm';
 import { DATABASE, type Database, type Executor } from '../database/database.js';
 import { loginPins } from './auth.schema.js';
 
-export type PinRow = typeof loginPins.$inferSelect;
-
 /** Pending sign-in codes: several per e-mail, each used once. */
 @Injectable()
 export class PinsRepository {

@@ -2,7 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { and, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import { DATABASE, type Database, type Executor } from '../database/database.js';
 import { sessions, users } from './auth.schema.js';
-import { SESSION_REVOKED_CHANNEL } from './session-revocations.js';
+
+/** Postgres channel announcing `<sessionId>` when a session is revoked (signed out), on commit. */
+export const SESSION_REVOKED_CHANNEL = 'catalyst_session_revoked';
 
 @Injectable()
 export class SessionsRepository {

@@ -182,7 +182,10 @@ export class CheckoutService {
     if (!(await this.slugFree(tx, slug, pool))) {
       if (input.orgSlug) throw new AppError(422, 'slug_taken', `${slug} is taken; choose another name`);
       const base = slug.slice(0, 27);
-      for (let n = 2; !(await this.slugFree(tx, slug, pool)); n++) slug = `${base}-${n}`;
+      let n = 2;
+      do {
+        slug = `${base}-${n++}`;
+      } while (!(await this.slugFree(tx, slug, pool)));
     }
     if (!(await this.domains.claimTenantName(tx, pool, slug, user.userId))) {
       throw new AppError(422, 'slug_taken', 'That organization name was just taken; choose another');

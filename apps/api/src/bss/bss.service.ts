@@ -47,9 +47,11 @@ export class BssService {
 
   /** The latest orders, each with its customer's e-mail and its organization's slug. */
   async orders(): Promise<BssOrder[]> {
-    const [orders, orgs] = await Promise.all([this.orderBook.recent(), this.orgs.all()]);
-    const slugs = new Map(orgs.map((org) => [org.id, org.slug]));
-    const emails = await this.users.emailsOf([...new Set(orders.map((o) => o.userId))]);
+    const orders = await this.orderBook.recent();
+    const [emails, slugs] = await Promise.all([
+      this.users.emailsOf([...new Set(orders.map((o) => o.userId))]),
+      this.orgs.slugsOf([...new Set(orders.flatMap((o) => (o.orgId ? [o.orgId] : [])))]),
+    ]);
     return orders.map((o) => ({
       id: o.id,
       customer: emails.get(o.userId) ?? o.userId,

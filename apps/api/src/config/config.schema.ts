@@ -135,6 +135,9 @@ function isDirectory(path: string): boolean {
   }
 }
 
+/** Days a table's rows are kept (at most a hundred years); 0 keeps them forever. */
+const retentionDays = (fallback: number) => z.coerce.number().int().min(0).max(36_500).default(fallback);
+
 const httpUrl = (fallback: string) =>
   optionalUrl(['http:', 'https:']).transform((value) => value ?? fallback);
 
@@ -174,10 +177,10 @@ export const envSchema = z.object({
   CATALYST_BODY_LIMIT: byteSize('1mb'),
   CATALYST_SSE_MAX_STREAMS: z.coerce.number().int().min(1).max(100_000).default(500),
   CATALYST_SSE_MAX_STREAMS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(10),
-  CATALYST_RETENTION_OUTBOX_DAYS: z.coerce.number().int().min(0).max(36_500).default(7),
-  CATALYST_RETENTION_AUDIT_DAYS: z.coerce.number().int().min(0).max(36_500).default(365),
-  CATALYST_RETENTION_MAIL_DAYS: z.coerce.number().int().min(0).max(36_500).default(7),
-  CATALYST_RETENTION_EVENTS_DAYS: z.coerce.number().int().min(0).max(36_500).default(90),
+  CATALYST_RETENTION_OUTBOX_DAYS: retentionDays(7),
+  CATALYST_RETENTION_AUDIT_DAYS: retentionDays(365),
+  CATALYST_RETENTION_MAIL_DAYS: retentionDays(7),
+  CATALYST_RETENTION_EVENTS_DAYS: retentionDays(90),
   CATALYST_RETENTION_SWEEP_INTERVAL: duration('1h'),
   CATALYST_POOL_DOMAINS: hostList('omani.works,omantel.biz'),
   CATALYST_TENANT_POOL_DOMAINS: hostList('omani.homes,omani.rest,omani.trade'),

@@ -1,5 +1,6 @@
 import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { runPeriodically } from '../common/periodic.js';
 import { LOGGER } from '../common/tokens.js';
 import { CONFIG, type Config } from '../config/config.js';
 import { RetentionRepository } from './retention.repository.js';
@@ -14,7 +15,7 @@ const FIRST_SWEEP_DELAY_MS = 60_000;
   exports: [RetentionSweeper],
 })
 export class RetentionModule implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timers: NodeJS.Timeout[] = [];
+  private stopSweeps?: () => void;
 
   constructor(
     private readonly sweeper: RetentionSweeper,
@@ -23,18 +24,15 @@ export class RetentionModule implements OnApplicationBootstrap, OnApplicationShu
   ) {}
 
   onApplicationBootstrap() {
-    const sweep = () =>
-      void this.sweeper
-        .sweep()
-        .catch((err) => this.logger.warn({ err }, 'retention sweep failed; will retry'));
-    const first = setTimeout(sweep, FIRST_SWEEP_DELAY_MS);
-    const every = setInterval(sweep, this.config.retention.sweepIntervalSeconds * 1000);
-    first.unref();
-    every.unref();
-    this.timers = [first, every];
+    this.stopSweeps = runPeriodically(() => this.sweeper.sweep(), {
+      everyMs: this.config.retention.sweepIntervalSeconds * 1000,
+      firstAfterMs: FIRST_SWEEP_DELAY_MS,
+      logger: this.logger,
+      failure: 'retention sweep failed; will retry',
+    });
   }
 
   onApplicationShutdown() {
-    for (const timer of this.timers) clearTimeout(timer);
+    this.stopSweeps?.();
   }
 }

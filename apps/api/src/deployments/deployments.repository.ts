@@ -207,19 +207,39 @@ export class DeploymentsRepository {
    */
   async appendEvent(id: string, event: DeploymentEventInput, ex: Executor = this.db): Promise<number> {
     const run = async (tx: Executor) => {
-      const [counter] = await tx
-        .update(deployments)
-        .set({ eventSeq: sql`${deployments.eventSeq} + 1` })
-        .where(eq(deployments.id, id))
-        .returning({ seq: deployments.eventSeq });
-      if (!counter) throw new Error(`deployment ${id} vanished`);
-      await tx
-        .insert(deploymentEvents)
-        .values({ deploymentId: id, seq: counter.seq, type: event.type, payload: event });
-      await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${`${id}:${counter.seq}`})`);
-      return counter.seq;
+      const seq = await this.insertEvent(tx, id, event);
+      if (seq === undefined) throw new Error(`deployment ${id} vanished`);
+      return seq;
     };
     return ex === this.db ? this.db.transaction(run) : run(ex);
+  }
+
+  /**
+   * appendEvent fenced by a run's lease in the same statement: the sequence number is taken (and the
+   * row locked) only while `owner` holds a live lease. Undefined, with nothing written, otherwise.
+   * A run's every output line comes through here, so the fence costs no extra query.
+   */
+  appendHeldEvent(id: string, owner: string, event: DeploymentEventInput): Promise<number | undefined> {
+    return this.db.transaction((tx) => this.insertEvent(tx, id, event, owner));
+  }
+
+  private async insertEvent(
+    tx: Executor,
+    id: string,
+    event: DeploymentEventInput,
+    leaseOwner?: string,
+  ): Promise<number | undefined> {
+    const [counter] = await tx
+      .update(deployments)
+      .set({ eventSeq: sql`${deployments.eventSeq} + 1` })
+      .where(and(eq(deployments.id, id), leaseOwner === undefined ? undefined : leaseHeldBy(leaseOwner)))
+      .returning({ seq: deployments.eventSeq });
+    if (!counter) return undefined;
+    await tx
+      .insert(deploymentEvents)
+      .values({ deploymentId: id, seq: counter.seq, type: event.type, payload: event });
+    await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${`${id}:${counter.seq}`})`);
+    return counter.seq;
   }
 
   eventsAfter(id: string, afterSeq: number, limit = 500): Promise<EventRow[]> {
@@ -281,13 +301,7 @@ export class DeploymentsRepository {
     const [row] = await tx
       .select({ status: deployments.status })
       .from(deployments)
-      .where(
-        and(
-          eq(deployments.id, id),
-          eq(deployments.leaseOwner, owner),
-          gt(deployments.leaseExpiresAt, sql`now()`),
-        ),
-      )
+      .where(and(eq(deployments.id, id), leaseHeldBy(owner)))
       .for('no key update');
     return row?.status;
   }
@@ -365,4 +379,9 @@ export class DeploymentsRepository {
   async notifyControl(id: string, ex: Executor = this.db): Promise<void> {
     await ex.execute(sql`select pg_notify(${CONTROL_CHANNEL}, ${id})`);
   }
+}
+
+/** `owner` holds the deployment's lease, and it has not expired (by the database clock). */
+function leaseHeldBy(owner: string) {
+  return and(eq(deployments.leaseOwner, owner), gt(deployments.leaseExpiresAt, sql`now()`));
 }

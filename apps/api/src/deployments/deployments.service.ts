@@ -46,6 +46,7 @@ import {
   RUNNABLE,
 } from './deployments.repository.js';
 import { RunScheduler } from './run.scheduler.js';
+import { CANCELLED } from './run-lease.js';
 import { tokenHash } from './run-secrets.js';
 import { canTransition, initialDeploymentStatus, transition, transitionPhase } from './run-state.js';
 import { kubeApiEndpointOf, loadStoredKubeconfig } from './stored-kubeconfig.js';
@@ -57,8 +58,6 @@ const MAX_KUBECONFIG_BYTES = 1024 * 1024;
 
 /** Refusals of a customer's own domain that are not format mistakes (see DomainsService.reserveOwn). */
 const OWN_DOMAIN_REFUSALS = ['domain_not_allowed', 'zone_exists'];
-
-const CANCELLED = 'Cancelled by the operator';
 
 function sameHash(a: string, b: string): boolean {
   return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));

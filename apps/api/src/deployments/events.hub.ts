@@ -1,41 +1,31 @@
-import { EventEmitter } from 'node:events';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER } from '../common/tokens.js';
 import { DATABASE, type Database } from '../database/database.js';
-import { PgListener } from '../database/pg-listener.js';
+import { PgChannelFanout } from '../database/pg-channel-fanout.js';
 import { EVENTS_CHANNEL } from './deployments.repository.js';
 
 /**
  * Tells this replica's stream readers that a deployment has new events, whichever replica wrote
- * them (Postgres NOTIFY). Readers then read the rows themselves: the rows are the truth.
+ * them (Postgres NOTIFY `<deploymentId>:<seq>`). Readers then read the rows themselves: the rows are the truth.
  */
 @Injectable()
 export class DeploymentEventsHub implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly emitter = new EventEmitter().setMaxListeners(0);
-  private listener?: PgListener;
+  private readonly fanout: PgChannelFanout;
 
-  constructor(
-    @Inject(DATABASE) private readonly database: Database,
-    @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    this.listener = new PgListener(
-      this.database.pool,
-      EVENTS_CHANNEL,
-      (payload) => this.emitter.emit(payload.split(':')[0] ?? '', Number(payload.split(':')[1])),
-      this.logger,
-    );
-    await this.listener.start();
+  constructor(@Inject(DATABASE) database: Database, @Inject(LOGGER) logger: Logger) {
+    this.fanout = new PgChannelFanout(database.pool, EVENTS_CHANNEL, logger);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.listener?.close();
+  onApplicationBootstrap(): Promise<void> {
+    return this.fanout.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.fanout.close();
   }
 
   subscribe(deploymentId: string, onEvent: (seq: number) => void): () => void {
-    this.emitter.on(deploymentId, onEvent);
-    return () => this.emitter.off(deploymentId, onEvent);
+    return this.fanout.subscribe(deploymentId, (seq) => onEvent(Number(seq)));
   }
 }

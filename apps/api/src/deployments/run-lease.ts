@@ -9,6 +9,8 @@ export const SHUTDOWN = 'shutdown';
 export const LEASE_LOST = 'lease-lost';
 /** The operator asked the run to stop. */
 export const CANCEL = 'cancel';
+/** The error a cancelled run records (and the phase it stopped in). */
+export const CANCELLED = 'Cancelled by the operator';
 export type StopReason = typeof SHUTDOWN | typeof LEASE_LOST | typeof CANCEL;
 
 /** A run write refused because this replica no longer holds the run's lease. */
@@ -44,8 +46,9 @@ export class RunLease {
 
 /**
  * Every write a run makes, fenced by its lease: each runs in a transaction that first locks the
- * deployment row on condition that this owner's lease is still live. A replica that lost its lease
- * therefore changes nothing (no event, no sequence number used); it stops its run instead.
+ * deployment row on condition that this owner's lease is still live (an event, the hot path, takes
+ * that condition into the statement that numbers it). A replica that lost its lease therefore
+ * changes nothing (no event, no sequence number used); it stops its run instead.
  * The lock also yields the run's current status, so every status move is checked against it.
  */
 export class FencedRunWrites {
@@ -60,17 +63,26 @@ export class FencedRunWrites {
    */
   async transaction<T>(work: (tx: Executor, status: DeploymentStatus) => Promise<T>): Promise<T> {
     const { deploymentId, owner } = this.lease;
-    // Given up locally (renewal failed for too long): the database may still say this replica holds
-    // the lease, but another one may take it at any moment.
-    if (this.lease.signal.reason === LEASE_LOST) throw new LeaseLostError(deploymentId);
+    this.refuseIfGivenUp();
     return this.repo.db.transaction(async (tx) => {
       const status = await this.repo.lockHeldLease(tx, deploymentId, owner);
-      if (!status) {
-        this.lease.stop(LEASE_LOST);
-        throw new LeaseLostError(deploymentId);
-      }
+      if (!status) this.lost();
       return work(tx, status);
     });
+  }
+
+  /**
+   * Given up locally (renewal failed for too long): the database may still say this replica holds
+   * the lease, but another one may take it at any moment.
+   */
+  private refuseIfGivenUp(): void {
+    if (this.lease.signal.reason === LEASE_LOST) throw new LeaseLostError(this.lease.deploymentId);
+  }
+
+  /** The database says the lease is gone: the run stops, and the write is refused. */
+  private lost(): never {
+    this.lease.stop(LEASE_LOST);
+    throw new LeaseLostError(this.lease.deploymentId);
   }
 
   /** Checks the lease before a side effect outside this database (DNS, the tofu state schema). */
@@ -99,8 +111,11 @@ export class FencedRunWrites {
     });
   }
 
-  appendEvent(event: DeploymentEventInput): Promise<number> {
-    return this.transaction((tx) => this.repo.appendEvent(this.lease.deploymentId, event, tx));
+  /** One statement, not a lock then a write: every line of tofu's output comes through here. */
+  async appendEvent(event: DeploymentEventInput): Promise<number> {
+    const { deploymentId, owner } = this.lease;
+    this.refuseIfGivenUp();
+    return (await this.repo.appendHeldEvent(deploymentId, owner, event)) ?? this.lost();
   }
 
   seedComponents(componentIds: string[]): Promise<void> {

@@ -12,7 +12,6 @@ export { IllegalTransition };
 
 /** A provision request creates its deployment queued, with every phase pending (the column default). */
 export const initialDeploymentStatus = 'queued' satisfies DeploymentStatus;
-export const initialPhaseStatus = 'pending' satisfies PhaseStatus;
 
 export const deploymentTransitions: Readonly<Record<DeploymentStatus, readonly DeploymentStatus[]>> = {
   // The scheduler claims it, or the operator cancels it before any replica did.

@@ -25,11 +25,9 @@ import {
 } from './phases/run-context.js';
 import { tofuApply, tofuInit, tofuOutput, tofuPlan } from './phases/tofu.js';
 import { wipe } from './phases/wipe.js';
-import type { RunLease } from './run-lease.js';
+import { CANCELLED, type RunLease } from './run-lease.js';
 import { transition } from './run-state.js';
 import { removeSecretsFrom } from './workdir.js';
-
-export { TOFU_MODULE_DIR } from './phases/tofu.js';
 
 /** The provision phases (docs/architecture.md, "The provisioning run"), each in its own file under phases/. */
 const PHASES: Record<PhaseName, Phase> = {
@@ -43,8 +41,6 @@ const PHASES: Record<PhaseName, Phase> = {
   'bootstrap-kit': bootstrapKit,
   handover,
 };
-
-const CANCELLED = 'Cancelled by the operator';
 
 /**
  * The run loop: executes a deployment's phases (docs/architecture.md) or its wipe. Each phase is idempotent,
@@ -78,12 +74,10 @@ export class RunService {
     const start = phases.find((p) => p.status !== 'succeeded' && p.status !== 'skipped');
     if (!start) return this.finish(ctx, 'ready');
     if (resumed) {
-      await ctx.emit({
-        type: 'log',
-        phase: start.name,
-        stream: 'stdout',
-        line: `Resumed by replica ${lease.owner} after the previous one stopped; ${start.name} runs again.`,
-      });
+      await ctx.log(
+        start.name,
+        `Resumed by replica ${lease.owner} after the previous one stopped; ${start.name} runs again.`,
+      );
     }
     for (const phase of phases.slice(phases.indexOf(start))) {
       const name = phase.name as PhaseName;

@@ -13,8 +13,8 @@ import { fixtureTofuBin } from '../../test/helpers/tofu-bin.js';
 import { deriveRunSecret, SECRET_KEYS, type SecretKeys } from '../crypto/keys.js';
 import { DeploymentsRepository } from './deployments.repository.js';
 import { DeploymentsService } from './deployments.service.js';
+import { TOFU_MODULE_DIR } from './phases/tofu.js';
 import { RunScheduler } from './run.scheduler.js';
-import { TOFU_MODULE_DIR } from './run.service.js';
 import { tofuConnectionString, tofuStateSchema } from './tofu-state-access.js';
 import { cliConfigPath, workdirFor } from './workdir.js';
 

@@ -10,9 +10,6 @@ import type { Db, Executor } from '../database/database.js';
  */
 const STATES_ID_SEQUENCE = sql`public.global_states_id_seq`;
 
-/** How tofu reaches its state: `per-deployment` gives it a role limited to its schema; `shared`, the api's own. */
-export type TofuDbRoleMode = 'per-deployment' | 'shared';
-
 export interface TofuDbRole {
   name: string;
   password: string;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from '@cdktf/hcl2json';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TOFU_MODULE_DIR } from './run.service.js';
+import { TOFU_MODULE_DIR } from './phases/tofu.js';
 import type { Tfvars } from './tfvars.js';
 import { cliConfigPath, stageWorkdir, writePluginMirrorConfig } from './workdir.js';
 

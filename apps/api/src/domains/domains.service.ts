@@ -160,13 +160,11 @@ export class DomainsService {
         );
       }
       let created = false;
-      const ownDomain = row.mode !== 'pool';
       try {
-        if (ownDomain) {
-          const blocking = await publisher.blockingZone(row.fqdn);
-          if (blocking) throw zoneExists(row.fqdn, blocking);
-        }
-        ({ created } = await publisher.publishZone(row.fqdn, loadBalancerIp, { ownZoneOnly: ownDomain }));
+        // A customer's own domain: refused if a zone Catalyst did not create sits at or above the name.
+        ({ created } = await publisher.publishZone(row.fqdn, loadBalancerIp, {
+          ownZoneOnly: row.mode !== 'pool',
+        }));
         await this.delegate(publisher, row, access);
       } catch (error) {
         if (created) await this.rollback(publisher, row);

@@ -1,6 +1,6 @@
 import type { DomainsConfig } from '../config/config.js';
 import { zoneExists } from './domains.errors.js';
-import { canonical, type PowerDnsClient } from './powerdns.client.js';
+import { canonical, type PowerDnsClient, type Zone } from './powerdns.client.js';
 
 /** The hosts every Sovereign answers on, all pointing at its load balancer. */
 export const CANONICAL_HOSTS = ['@', '*', 'console', 'api', 'gitea', 'harbor'] as const;
@@ -35,18 +35,24 @@ export class ZonePublisher {
 
   /**
    * Creates (or converges) the Sovereign's zone: Native, Catalyst's nameservers, DNSSEC with an active
-   * key, and the canonical A records. With `ownZoneOnly` (a customer's own domain) an existing zone is
-   * used only if Catalyst created it. If this call created the zone and a later step fails, the zone
-   * is deleted again, so no half-made zone is left. Returns whether the zone was created now.
+   * key, and the canonical A records. With `ownZoneOnly` (a customer's own domain) it refuses what
+   * blockingZone() refuses: an existing zone is used only if Catalyst created it, and none may sit
+   * above it. If this call created the zone and a later step fails, the zone is deleted again, so no
+   * half-made zone is left. Returns whether the zone was created now.
    */
   async publishZone(
     fqdn: string,
     loadBalancerIp: string,
     options: { ownZoneOnly?: boolean } = {},
   ): Promise<{ created: boolean }> {
-    const existing = await this.pdns.getZone(fqdn, false);
-    if (existing && options.ownZoneOnly && existing.account !== CATALYST_ZONE_ACCOUNT) {
-      throw zoneExists(fqdn, fqdn);
+    let existing: Zone | undefined;
+    if (options.ownZoneOnly) {
+      const zones = await this.zonesAtAndAbove(fqdn);
+      const blocking = blockingIn(zones);
+      if (blocking) throw zoneExists(fqdn, blocking);
+      existing = zones[0]?.zone;
+    } else {
+      existing = await this.pdns.getZone(fqdn, false);
     }
     const created = existing
       ? false
@@ -125,12 +131,20 @@ export class ZonePublisher {
    * whoever holds the parent).
    */
   async blockingZone(fqdn: string): Promise<string | undefined> {
+    return blockingIn(await this.zonesAtAndAbove(fqdn));
+  }
+
+  /** The zone (if any) of `fqdn` and of each name above it, `fqdn` first, looked up at once. */
+  private zonesAtAndAbove(fqdn: string): Promise<NamedZone[]> {
     const labels = fqdn.split('.');
     const names = labels.map((_, i) => labels.slice(i).join('.'));
-    const zones = await Promise.all(names.map((name) => this.pdns.getZone(name, false)));
-    return names.find((name, i) => {
-      const zone = zones[i];
-      return zone && (name !== fqdn || zone.account !== CATALYST_ZONE_ACCOUNT);
-    });
+    return Promise.all(names.map(async (name) => ({ name, zone: await this.pdns.getZone(name, false) })));
   }
+}
+
+type NamedZone = { name: string; zone: Zone | undefined };
+
+/** The first of zonesAtAndAbove() that blocks its first name: itself if Catalyst did not make it, any above. */
+function blockingIn(zones: NamedZone[]): string | undefined {
+  return zones.find(({ zone }, i) => zone && (i > 0 || zone.account !== CATALYST_ZONE_ACCOUNT))?.name;
 }

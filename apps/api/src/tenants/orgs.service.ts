@@ -27,6 +27,11 @@ export class OrgsService {
     return this.repo.createOrg(tx, row);
   }
 
+  /** Slugs of many organizations at once; an id without an organization is absent. */
+  slugsOf(ids: string[]): Promise<Map<string, string>> {
+    return this.repo.slugsOf(ids);
+  }
+
   /** Every organization, newest first. */
   all(): Promise<OrgRow[]> {
     return this.repo.allOrgs();

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { DATABASE, type Database, type Executor } from '../database/database.js';
 import { appInstalls, environments, organizations, orgMembers } from './tenants.schema.js';
 
@@ -104,6 +104,16 @@ export class TenantsRepository {
       .where(and(eq(appInstalls.id, id), eq(appInstalls.orgId, orgId), isNull(appInstalls.uninstalledAt)))
       .returning({ id: appInstalls.id });
     return rows.length > 0;
+  }
+
+  /** Slugs of many orgs in one query (an id without an org is absent). */
+  async slugsOf(ids: string[]): Promise<Map<string, string>> {
+    if (!ids.length) return new Map();
+    const rows = await this.db
+      .select({ id: organizations.id, slug: organizations.slug })
+      .from(organizations)
+      .where(inArray(organizations.id, ids));
+    return new Map(rows.map((r) => [r.id, r.slug]));
   }
 
   /** Every org, newest first (the BSS; owners' e-mails come from auth). */

@@ -80,7 +80,7 @@ export function useEventStream<E>(options: EventStreamOptions<E>): {
 }
 
 /** One SSE `data` payload of the named event, checked by `schema`; null when it is not valid. */
-export function parseEvent<E>(schema: Parser<E>, type: string, data: string): E | null {
+function parseEvent<E>(schema: Parser<E>, type: string, data: string): E | null {
   try {
     const raw = JSON.parse(data) as unknown;
     if (typeof raw !== 'object' || raw === null) return null;

@@ -2,8 +2,6 @@ import { vi } from 'vitest';
 import type { Parser } from '../lib/http';
 import { type ContractOf, user } from './factories';
 
-export type { ContractOf };
-
 /** The signed-in user most tests act as (a plain member). */
 export const testUser = user();
 

@@ -6,9 +6,8 @@
 import type {
   Allocation,
   AppInstall,
-  bssOrderSchema,
-  bssSettingsSchema,
-  bssTenantSchema,
+  BssSettings,
+  BssTenant,
   CatalogApp,
   CheckoutResponse,
   CredentialsValidateResponse,
@@ -101,7 +100,6 @@ export const subdomainCheck = (overrides: Partial<SubdomainCheckResponse> = {}):
   ...overrides,
 });
 
-type BssSettings = ContractOf<typeof bssSettingsSchema>;
 export const bssSettings = (overrides: Partial<BssSettings> = {}): BssSettings => ({
   publicUrl: 'https://catalyst.example',
   marketplaceUrl: 'https://market.example',
@@ -114,7 +112,6 @@ export const bssSettings = (overrides: Partial<BssSettings> = {}): BssSettings =
   ...overrides,
 });
 
-type BssTenant = ContractOf<typeof bssTenantSchema>;
 export const bssTenant = (overrides: Partial<BssTenant> = {}): BssTenant => ({
   slug: 'acme-e2e',
   name: 'Acme E2E',
@@ -122,19 +119,6 @@ export const bssTenant = (overrides: Partial<BssTenant> = {}): BssTenant => ({
   fqdn: 'acme-e2e.tenants.test',
   balanceBaisa: 100_000,
   balanceOmr: '100.000',
-  createdAt: '2025-01-01T00:00:00.000Z',
-  ...overrides,
-});
-
-type BssOrder = ContractOf<typeof bssOrderSchema>;
-export const bssOrder = (overrides: Partial<BssOrder> = {}): BssOrder => ({
-  id: '6c1e8f5a-3b2d-4e7f-9a1b-2c3d4e5f6a7b',
-  customer: 'ada@example.com',
-  org: 'acme-e2e',
-  planId: 'starter',
-  totalBaisa: 0,
-  totalOmr: '0.000',
-  promoCode: null,
   createdAt: '2025-01-01T00:00:00.000Z',
   ...overrides,
 });

@@ -19,12 +19,10 @@ export async function bootstrapKit(ctx: RunContext): Promise<void> {
       { state: c.state as ComponentState, ...(c.message ? { message: c.message } : {}) },
     ]),
   );
-  await ctx.emit({
-    type: 'log',
-    phase: 'bootstrap-kit',
-    stream: 'stdout',
-    line: `Watching ${expected.length} bootstrap-kit HelmReleases: ${expected.join(', ')}`,
-  });
+  await ctx.log(
+    'bootstrap-kit',
+    `Watching ${expected.length} bootstrap-kit HelmReleases: ${expected.join(', ')}`,
+  );
   const { firstSeenTimeoutSeconds, watchTimeoutSeconds } = config.deployments;
   try {
     await helm.watchKit(kubeconfig, {

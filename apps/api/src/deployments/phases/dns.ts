@@ -14,7 +14,7 @@ export async function dns(ctx: RunContext): Promise<void> {
           credentials: JSON.parse(sealer.unseal(ctx.row.sealedRegistrarCredentials, ctx.row.id)),
         }
       : undefined;
-  const log = (line: string) => ctx.emit({ type: 'log', phase: 'dns', stream: 'stdout', line });
+  const log = (line: string) => ctx.log('dns', line);
   const reservationId = await currentReservation(ctx);
   await log(`Publishing ${ctx.fqdn} → ${result.loadBalancerIP} (${domain.mode})`);
   await ctx.writes.assertHeld();

@@ -10,12 +10,10 @@ export async function fluxBootstrap(ctx: RunContext): Promise<void> {
   await issueKubeconfigToken(ctx);
   const started = Date.now();
   let lastNote = started;
-  await ctx.emit({
-    type: 'log',
-    phase: 'flux-bootstrap',
-    stream: 'stdout',
-    line: 'Waiting for the new control plane to post its kubeconfig back (cloud-init installs k3s, Cilium and Flux first)',
-  });
+  const log = (line: string) => ctx.log('flux-bootstrap', line);
+  await log(
+    'Waiting for the new control plane to post its kubeconfig back (cloud-init installs k3s, Cilium and Flux first)',
+  );
   for (;;) {
     const row = await repo.get(ctx.row.id);
     if (row?.sealedKubeconfig) break;
@@ -28,19 +26,9 @@ export async function fluxBootstrap(ctx: RunContext): Promise<void> {
     }
     if (Date.now() - lastNote >= 60_000) {
       lastNote = Date.now();
-      await ctx.emit({
-        type: 'log',
-        phase: 'flux-bootstrap',
-        stream: 'stdout',
-        line: `Still waiting for the kubeconfig (${Math.round((lastNote - started) / 60_000)} min)`,
-      });
+      await log(`Still waiting for the kubeconfig (${Math.round((lastNote - started) / 60_000)} min)`);
     }
     await sleep(1_000, undefined, { signal: ctx.signal });
   }
-  await ctx.emit({
-    type: 'log',
-    phase: 'flux-bootstrap',
-    stream: 'stdout',
-    line: 'Kubeconfig received; Flux reconciles the bootstrap kit',
-  });
+  await log('Kubeconfig received; Flux reconciles the bootstrap kit');
 }

@@ -1,4 +1,3 @@
-import { deriveRunSecret } from '../../crypto/keys.js';
 import { tokenHash } from '../run-secrets.js';
 import type { RunContext } from './run-context.js';
 
@@ -7,9 +6,9 @@ import type { RunContext } from './run-context.js';
  * retry or resume), unless the kubeconfig has arrived already: the token is one-time.
  */
 export async function issueKubeconfigToken(ctx: RunContext): Promise<void> {
-  const { config, keys, repo } = ctx.deps;
+  const { config, repo } = ctx.deps;
   const { kubeconfigTimeoutSeconds, kubeconfigTokenGraceSeconds } = config.deployments;
-  const hash = tokenHash(deriveRunSecret(keys, 'kubeconfig-token', ctx.row.id));
+  const hash = tokenHash(ctx.kubeconfigToken);
   await ctx.writes.transaction((tx) =>
     repo.issueKubeconfigToken(tx, ctx.row.id, hash, kubeconfigTimeoutSeconds + kubeconfigTokenGraceSeconds),
   );

@@ -18,17 +18,7 @@ export async function preflight(ctx: RunContext): Promise<void> {
         '(https://opentofu.org/docs/intro/install/) or point CATALYST_TOFU_BIN at it.',
     );
   }
-  await ctx.emit({
-    type: 'log',
-    phase: 'preflight',
-    stream: 'stdout',
-    line: String(version.stdout).split('\n')[0] ?? '',
-  });
+  await ctx.log('preflight', String(version.stdout).split('\n')[0] ?? '');
   await stage(ctx);
-  await ctx.emit({
-    type: 'log',
-    phase: 'preflight',
-    stream: 'stdout',
-    line: `Workdir ${ctx.workdir} staged`,
-  });
+  await ctx.log('preflight', `Workdir ${ctx.workdir} staged`);
 }

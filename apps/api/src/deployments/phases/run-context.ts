@@ -33,6 +33,8 @@ export interface RunContext {
   request: StoredRequest;
   fqdn: string;
   hetznerToken?: string;
+  /** The kubeconfig post-back bearer (derived from the run's id, so the same on every replica). */
+  kubeconfigToken: string;
   redactor: Redactor;
   lease: RunLease;
   signal: AbortSignal;
@@ -47,6 +49,8 @@ export interface RunContext {
   prepared: boolean;
   planned: boolean;
   emit(event: DeploymentEventInput): Promise<void>;
+  /** Emits one stdout line of `phase`. */
+  log(phase: string, line: string): Promise<void>;
 }
 
 /** One phase of the run (docs/architecture.md): idempotent, so a run may start again from it (retry, resume). */
@@ -64,12 +68,13 @@ export async function createRunContext(lease: RunLease, deps: RunDeps): Promise<
     : [];
   const databaseUrl = connectionString(deps.database);
   const statePassphrase = deriveRunSecret(keys, 'tofu-state', id);
+  const kubeconfigToken = deriveRunSecret(keys, 'kubeconfig-token', id);
   const tofuRole = tofuRoleOf(id, deps);
   const redactor = new Redactor([
     hetznerToken,
     // The node join secret sits in the rendered user_data, so a plan or an error may quote it.
     hetznerToken ? k3sJoinToken(hetznerToken, row.fqdn) : undefined,
-    deriveRunSecret(keys, 'kubeconfig-token', id),
+    kubeconfigToken,
     statePassphrase,
     passwordOf(databaseUrl),
     tofuRole?.password,
@@ -79,12 +84,16 @@ export async function createRunContext(lease: RunLease, deps: RunDeps): Promise<
   const writes = new FencedRunWrites(repo, lease);
   const workdir = workdirFor(config.deployments.tofuWorkdir, row.fqdn);
   const stateSchema = tofuStateSchema(id);
+  const emit = async (event: DeploymentEventInput) => {
+    await writes.appendEvent(redactEvent(event, redactor));
+  };
   return {
     deps,
     row,
     request,
     fqdn: fqdnOf(request.domain),
     hetznerToken,
+    kubeconfigToken,
     redactor,
     lease,
     signal,
@@ -103,9 +112,8 @@ export async function createRunContext(lease: RunLease, deps: RunDeps): Promise<
     },
     prepared: false,
     planned: false,
-    emit: async (event) => {
-      await writes.appendEvent(redactEvent(event, redactor));
-    },
+    emit,
+    log: (phase, line) => emit({ type: 'log', phase, stream: 'stdout', line }),
   };
 }
 

@@ -1,5 +1,4 @@
 import { fileURLToPath } from 'node:url';
-import { deriveRunSecret } from '../../crypto/keys.js';
 import { PhaseFailed } from '../deployments.errors.js';
 import { buildTfvars } from '../tfvars.js';
 import { prepareTofuState, TofuRoleNotPermitted } from '../tofu-state-access.js';
@@ -13,7 +12,7 @@ export const TOFU_MODULE_DIR = fileURLToPath(new URL('../../../../../infra/hetzn
 
 /** Writes the workdir (module + tfvars) and makes sure the state schema and tofu's role exist. */
 export async function stage(ctx: RunContext): Promise<void> {
-  const { config, keys, database } = ctx.deps;
+  const { config, database } = ctx.deps;
   const { request } = ctx;
   const tfvars = buildTfvars({
     deploymentId: ctx.row.id,
@@ -26,7 +25,7 @@ export async function stage(ctx: RunContext): Promise<void> {
     haEnabled: request.topology.haEnabled,
     sshPublicKey: request.credentials.sshPublicKey,
     domainMode: request.domain.mode,
-    kubeconfigToken: deriveRunSecret(keys, 'kubeconfig-token', ctx.row.id),
+    kubeconfigToken: ctx.kubeconfigToken,
     apiUrl: config.publicUrl,
     gitopsRepoUrl: config.deployments.gitopsRepoUrl,
     gitopsBranch: config.deployments.gitopsBranch,
@@ -107,10 +106,5 @@ export async function tofuOutput(ctx: RunContext): Promise<void> {
   const result = { controlPlaneIP, loadBalancerIP, consoleURL: `https://console.${ctx.fqdn}` };
   await ctx.writes.update({ result });
   ctx.row.result = result;
-  await ctx.emit({
-    type: 'log',
-    phase: 'tofu-output',
-    stream: 'stdout',
-    line: `Control plane ${controlPlaneIP}, load balancer ${loadBalancerIP}`,
-  });
+  await ctx.log('tofu-output', `Control plane ${controlPlaneIP}, load balancer ${loadBalancerIP}`);
 }

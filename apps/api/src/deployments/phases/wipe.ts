@@ -8,7 +8,7 @@ import { tofuCommand } from './tofu-command.js';
 
 /** Destroys everything the run created, releases the name and forgets the state. */
 export async function wipe(ctx: RunContext): Promise<void> {
-  const log = (line: string) => ctx.emit({ type: 'log', phase: 'wipe', stream: 'stdout', line });
+  const log = (line: string) => ctx.log('wipe', line);
   if (!ctx.hetznerToken)
     throw new PhaseFailed('The wipe needs the Hetzner token; start it again with the token');
   await log(`Wiping ${ctx.fqdn}: destroying every cloud resource of this Sovereign`);

@@ -4,11 +4,8 @@ import {
   type CloudflareRecordSeed,
 } from '../../../test/fixtures/registrars/cloudflare.emulator.js';
 import { EmulatorServer } from '../../../test/fixtures/registrars/emulator-server.js';
-import {
-  CloudflareAdapter,
-  type CloudflareCredentials,
-  DEFAULT_CLOUDFLARE_API_URL,
-} from './cloudflare.adapter.js';
+import { DEFAULT_CLOUDFLARE_API_URL } from '../../config/registrar-endpoints.js';
+import { CloudflareAdapter, type CloudflareCredentials } from './cloudflare.adapter.js';
 import { RegistrarError } from './registrar.js';
 
 const ACCOUNT = '9a7806061c88ada191ed06f989cc3dac';

@@ -10,8 +10,8 @@ import {
 } from './registrar.js';
 import { failureForStatus, type HttpResult, parseJson, registrarFetch } from './registrar-http.js';
 
-/** Production Cloudflare API v4; the adapter itself takes its base URL from config. */
-export { DEFAULT_CLOUDFLARE_API_URL } from '../../config/registrar-endpoints.js';
+// The base URL comes from config; its default, DEFAULT_CLOUDFLARE_API_URL (config/registrar-endpoints.ts), is:
+// Production Cloudflare API v4.
 
 const REGISTRAR = 'Cloudflare';
 const NS_TTL = 3600;

@@ -7,7 +7,8 @@ import {
   type DynadotSubRecord,
 } from '../../../test/fixtures/registrars/dynadot.emulator.js';
 import { EmulatorServer } from '../../../test/fixtures/registrars/emulator-server.js';
-import { DEFAULT_DYNADOT_API_URL, DynadotAdapter, type DynadotCredentials } from './dynadot.adapter.js';
+import { DEFAULT_DYNADOT_API_URL } from '../../config/registrar-endpoints.js';
+import { DynadotAdapter, type DynadotCredentials } from './dynadot.adapter.js';
 import { RegistrarError } from './registrar.js';
 
 const API_KEY = 'dyn8Kq2ZpX7wLm4Rt9Vb3Nc6Hj1Sd5Fg';

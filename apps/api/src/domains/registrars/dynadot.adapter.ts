@@ -10,8 +10,8 @@ import {
 } from './registrar.js';
 import { failureForStatus, parseJson, registrarFetch } from './registrar-http.js';
 
-/** Dynadot's legacy api3 (JSON flavour): the one most integrations use and the only one with `set_ns` by key alone. */
-export { DEFAULT_DYNADOT_API_URL } from '../../config/registrar-endpoints.js';
+// The base URL comes from config; its default, DEFAULT_DYNADOT_API_URL (config/registrar-endpoints.ts), is:
+// Dynadot's legacy api3 (JSON flavour): the one most integrations use and the only one with `set_ns` by key alone.
 
 const REGISTRAR = 'Dynadot';
 /** `set_ns` takes ns0..ns12. */

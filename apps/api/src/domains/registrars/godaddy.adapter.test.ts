@@ -7,7 +7,8 @@ import {
   GoDaddyEmulator,
   type GoDaddyRecord,
 } from '../../../test/fixtures/registrars/godaddy.emulator.js';
-import { DEFAULT_GODADDY_API_URL, GoDaddyAdapter, type GoDaddyCredentials } from './godaddy.adapter.js';
+import { DEFAULT_GODADDY_API_URL } from '../../config/registrar-endpoints.js';
+import { GoDaddyAdapter, type GoDaddyCredentials } from './godaddy.adapter.js';
 import { RegistrarError } from './registrar.js';
 
 const KEY = 'dKy7PqR2xW_9Lm3VbN8cT4';

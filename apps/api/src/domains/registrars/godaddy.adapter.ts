@@ -9,8 +9,8 @@ import {
 } from './registrar.js';
 import { failureForStatus, type HttpResult, parseJson, registrarFetch } from './registrar-http.js';
 
-/** Production Domains API. OTE (`https://api.ote-godaddy.com`) needs its own key pair. */
-export { DEFAULT_GODADDY_API_URL } from '../../config/registrar-endpoints.js';
+// The base URL comes from config; its default, DEFAULT_GODADDY_API_URL (config/registrar-endpoints.ts), is:
+// Production Domains API. OTE (`https://api.ote-godaddy.com`) needs its own key pair.
 
 const NAME = 'GoDaddy';
 /** GoDaddy's floor is 600 s; an hour lets a corrected delegation take over the same afternoon. */

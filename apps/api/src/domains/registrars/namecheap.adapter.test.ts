@@ -5,11 +5,8 @@ import {
   NamecheapEmulator,
   type NamecheapHost,
 } from '../../../test/fixtures/registrars/namecheap.emulator.js';
-import {
-  DEFAULT_NAMECHEAP_API_URL,
-  NamecheapAdapter,
-  type NamecheapCredentials,
-} from './namecheap.adapter.js';
+import { DEFAULT_NAMECHEAP_API_URL } from '../../config/registrar-endpoints.js';
+import { NamecheapAdapter, type NamecheapCredentials } from './namecheap.adapter.js';
 import { RegistrarError } from './registrar.js';
 
 const API_USER = 'bankops';

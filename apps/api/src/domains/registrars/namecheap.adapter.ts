@@ -10,8 +10,8 @@ import {
 } from './registrar.js';
 import { failureForStatus, registrarFetch } from './registrar-http.js';
 
-/** Production endpoint; the sandbox is https://api.sandbox.namecheap.com/xml.response (separate account and key). */
-export { DEFAULT_NAMECHEAP_API_URL } from '../../config/registrar-endpoints.js';
+// The base URL comes from config; its default, DEFAULT_NAMECHEAP_API_URL (config/registrar-endpoints.ts), is:
+// Production endpoint; the sandbox is https://api.sandbox.namecheap.com/xml.response (separate account and key).
 
 const REGISTRAR = 'Namecheap';
 /** getList accepts 10–100 per page; the largest page keeps big accounts to few calls. */

@@ -6,7 +6,8 @@ import {
   type OvhZoneRecord,
   ovhSignature,
 } from '../../../test/fixtures/registrars/ovh.emulator.js';
-import { DEFAULT_OVH_API_URL, OvhAdapter, type OvhCredentials } from './ovh.adapter.js';
+import { DEFAULT_OVH_API_URL } from '../../config/registrar-endpoints.js';
+import { OvhAdapter, type OvhCredentials } from './ovh.adapter.js';
 import { RegistrarError } from './registrar.js';
 
 const APPLICATION_KEY = 'ak7Hq2Lm9Xc4Vb1N';

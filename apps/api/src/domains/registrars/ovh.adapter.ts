@@ -11,8 +11,8 @@ import {
 } from './registrar.js';
 import { failureForStatus, type HttpResult, parseJson, registrarFetch } from './registrar-http.js';
 
-/** OVHcloud Europe; Canada (`https://ca.api.ovh.com/1.0`) and US accounts need their own endpoint in config. */
-export { DEFAULT_OVH_API_URL } from '../../config/registrar-endpoints.js';
+// The base URL comes from config (default DEFAULT_OVH_API_URL in config/registrar-endpoints.ts, OVHcloud
+// Europe); Canada (`https://ca.api.ovh.com/1.0`) and US accounts set their own endpoint there.
 
 const REGISTRAR = 'OVHcloud';
 const NS_TTL = 3600;

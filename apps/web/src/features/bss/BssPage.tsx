@@ -56,7 +56,7 @@ export function BssPage() {
 /** /bss/: where each section leads. */
 export function BssOverview() {
   return (
-    <ul className="overview">
+    <ul className="tile-grid">
       {bssSections.map((section) => (
         <li key={section.to} className="card overview__item">
           <h2>

@@ -67,12 +67,32 @@ function AppDetail({ id, deployment }: { id: string; deployment: Deployment }) {
   );
 }
 
-function ComponentLink({ id, deployment }: { id: string; deployment: Deployment }) {
-  const name = findComponent(id)?.name ?? id;
+/** Kit components as links to their own pages, or a muted line when there are none. */
+function ComponentLinks({
+  ids,
+  empty,
+  testId,
+  deployment,
+}: {
+  ids: readonly string[];
+  empty: string;
+  testId: string;
+  deployment: Deployment;
+}) {
   return (
-    <Link to="/console/apps/$id" params={{ id }} search={{ deployment: deployment.id }}>
-      {name}
-    </Link>
+    <EmptyOr items={ids} empty={empty}>
+      {(shown) => (
+        <ul className="plain-list" data-testid={testId}>
+          {shown.map((id) => (
+            <li key={id}>
+              <Link to="/console/apps/$id" params={{ id }} search={{ deployment: deployment.id }}>
+                {findComponent(id)?.name ?? id}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
+    </EmptyOr>
   );
 }
 
@@ -153,29 +173,19 @@ function AppSections({ app, deployment }: { app: KitApp; deployment: Deployment 
 
       <Section id="dependencies" title="Bundled dependencies">
         <h3 className="console-subtitle">Needs</h3>
-        <EmptyOr items={app.catalog?.dependencies ?? []} empty="No other component.">
-          {(needs) => (
-            <ul className="plain-list" data-testid="app-dependencies">
-              {needs.map((dep) => (
-                <li key={dep}>
-                  <ComponentLink id={dep} deployment={deployment} />
-                </li>
-              ))}
-            </ul>
-          )}
-        </EmptyOr>
+        <ComponentLinks
+          ids={app.catalog?.dependencies ?? []}
+          empty="No other component."
+          testId="app-dependencies"
+          deployment={deployment}
+        />
         <h3 className="console-subtitle">Needed by (in the kit)</h3>
-        <EmptyOr items={dependents} empty="No kit component.">
-          {(neededBy) => (
-            <ul className="plain-list" data-testid="app-dependents">
-              {neededBy.map((dep) => (
-                <li key={dep}>
-                  <ComponentLink id={dep} deployment={deployment} />
-                </li>
-              ))}
-            </ul>
-          )}
-        </EmptyOr>
+        <ComponentLinks
+          ids={dependents}
+          empty="No kit component."
+          testId="app-dependents"
+          deployment={deployment}
+        />
       </Section>
 
       <Section id="tenant" title="Tenant">

@@ -47,7 +47,7 @@ function AppGrid({ deploymentId }: { deploymentId: string }) {
           empty="Nothing installed yet: the bootstrap kit starts once the cluster is up."
         >
           {(list) => (
-            <ul className="console-apps" data-testid="apps-grid">
+            <ul className="tile-grid" data-testid="apps-grid">
               {list.map(toKitApp).map((app) => (
                 <li key={app.id}>
                   <Link

@@ -1,8 +1,8 @@
-import { EmptyOr } from '../../components/EmptyOr';
+import { Fragment } from 'react';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryState } from '../../components/QueryState';
-import { ValueList } from '../../components/ValueList';
 import { useSettings } from '../bss/queries';
+import { settingsEntries } from '../bss/settingsEntries';
 
 /** The Sovereign's configuration, read-only (it comes from the server's environment). */
 export function ConsoleSettingsPage() {
@@ -15,40 +15,12 @@ export function ConsoleSettingsPage() {
       <QueryState query={settings} what="the settings">
         {(s) => (
           <dl className="card console-dl console-settings" data-testid="console-settings">
-            <dt>Public URL</dt>
-            <dd>
-              <code>{s.publicUrl}</code>
-            </dd>
-            <dt>Marketplace URL</dt>
-            <dd>
-              <code>{s.marketplaceUrl}</code>
-            </dd>
-            <dt>Tenant pool domains</dt>
-            <dd>
-              <ValueList items={s.tenantPoolDomains} />
-            </dd>
-            <dt>Sovereign pool domains</dt>
-            <dd>
-              <ValueList items={s.sovereignPoolDomains} />
-            </dd>
-            <dt>Mail</dt>
-            <dd>{s.mailMode === 'smtp' ? 'SMTP' : 'Dev outbox (not sent)'}</dd>
-            <dt>Events</dt>
-            <dd>{s.eventsMode === 'nats' ? 'NATS' : 'In-process'}</dd>
-            <dt>Plans</dt>
-            <dd>
-              <EmptyOr items={s.plans} empty="None" inline>
-                {(plans) => (
-                  <ul className="plain-list">
-                    {plans.map((plan) => (
-                      <li key={plan.id}>
-                        {plan.name} <span className="muted">({plan.id})</span>: {plan.priceOmr} OMR
-                      </li>
-                    ))}
-                  </ul>
-                )}
-              </EmptyOr>
-            </dd>
+            {settingsEntries(s).map(({ term, value }) => (
+              <Fragment key={term}>
+                <dt>{term}</dt>
+                <dd>{value}</dd>
+              </Fragment>
+            ))}
           </dl>
         )}
       </QueryState>

@@ -30,9 +30,6 @@ export async function listAllocations(signal?: AbortSignal) {
   return (await request(`${API}/pool/allocations`, { schema: allocationListSchema, signal })).allocations;
 }
 
-/** The deployment's stored and live events (SSE). */
-export const deploymentLogsUrl = (id: string) => `${API}/deployments/${encodeURIComponent(id)}/logs`;
-
 /** Everyone who has signed in to this Sovereign, with their roles. */
 export async function listTeam(signal?: AbortSignal) {
   return (await request(`${API}/users`, { schema: teamListSchema, signal })).users;

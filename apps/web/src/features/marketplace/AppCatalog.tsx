@@ -22,7 +22,7 @@ export function AppCatalog({
   return (
     <EmptyOr items={apps} empty="No apps are offered yet.">
       {(list) => (
-        <ul className="app-grid">
+        <ul className="tile-grid">
           {list.map((app) => {
             const installed =
               !!environment &&

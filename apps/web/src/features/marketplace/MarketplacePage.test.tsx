@@ -43,7 +43,6 @@ const installed: AppInstall = make.appInstall({
   status: 'installing',
 });
 
-const environment = (name: string) => make.environment(name);
 const signedIn = () => answer(sessionResponseSchema, { user: testUser });
 const wallet = (balanceBaisa: number) => () => answer(walletSchema, make.wallet(balanceBaisa));
 const orgs = () => answer(orgListSchema, { orgs: [org] });
@@ -51,8 +50,18 @@ const apps = () => answer(catalogAppListSchema, catalog);
 const environments =
   (...names: string[]) =>
   () =>
-    answer(environmentListSchema, { environments: names.map(environment) });
+    answer(environmentListSchema, { environments: names.map((name) => make.environment(name)) });
 const noInstalls = () => answer(appInstallListSchema, { apps: [] });
+
+/** Signed in as the owner of acme-e2e (100.000 OMR), which has a production environment and nothing installed. */
+const acmeWorkspace = {
+  'GET /auth/me': signedIn,
+  'GET /billing/wallet': wallet(100_000),
+  'GET /api/v1/orgs': orgs,
+  'GET /api/v1/catalog/apps': apps,
+  'GET /api/v1/orgs/acme-e2e/environments': environments('production'),
+  'GET /api/v1/orgs/acme-e2e/apps': noInstalls,
+};
 
 describe('MarketplacePage', () => {
   it('creates an environment, installs an app, shows its address and the reduced balance, uninstalls', async () => {
@@ -69,7 +78,7 @@ describe('MarketplacePage', () => {
       'POST /api/v1/orgs/acme-e2e/environments': (call) => {
         const { name } = call.body as { name: string };
         created = [...created, name];
-        return answer(environmentSchema, environment(name), 201);
+        return answer(environmentSchema, make.environment(name), 201);
       },
       'GET /api/v1/orgs/acme-e2e/apps': () => answer(appInstallListSchema, { apps: installs }),
       'POST /api/v1/orgs/acme-e2e/environments/production/apps': () => {
@@ -132,12 +141,7 @@ describe('MarketplacePage', () => {
 
   it('shows insufficient credit from the api', async () => {
     stubApi({
-      'GET /auth/me': signedIn,
-      'GET /billing/wallet': wallet(100_000),
-      'GET /api/v1/orgs': orgs,
-      'GET /api/v1/catalog/apps': apps,
-      'GET /api/v1/orgs/acme-e2e/environments': environments('production'),
-      'GET /api/v1/orgs/acme-e2e/apps': noInstalls,
+      ...acmeWorkspace,
       'POST /api/v1/orgs/acme-e2e/environments/production/apps': () =>
         apiError(422, 'insufficient_credit', 'The wallet holds 1.000 OMR; this needs 5.000 OMR.'),
     });
@@ -169,12 +173,8 @@ describe('MarketplacePage', () => {
   it('switches between organisations with the labelled picker', async () => {
     const second = make.org({ slug: 'bolt', name: 'Bolt', fqdn: 'bolt.tenants.test' });
     stubApi({
-      'GET /auth/me': signedIn,
-      'GET /billing/wallet': wallet(100_000),
+      ...acmeWorkspace,
       'GET /api/v1/orgs': () => answer(orgListSchema, { orgs: [org, second] }),
-      'GET /api/v1/catalog/apps': apps,
-      'GET /api/v1/orgs/acme-e2e/environments': environments('production'),
-      'GET /api/v1/orgs/acme-e2e/apps': noInstalls,
       'GET /api/v1/orgs/bolt/environments': environments('staging'),
       'GET /api/v1/orgs/bolt/apps': noInstalls,
     });
@@ -189,12 +189,7 @@ describe('MarketplacePage', () => {
 
   it('says when the environment name is taken', async () => {
     stubApi({
-      'GET /auth/me': signedIn,
-      'GET /billing/wallet': wallet(100_000),
-      'GET /api/v1/orgs': orgs,
-      'GET /api/v1/catalog/apps': apps,
-      'GET /api/v1/orgs/acme-e2e/environments': environments('production'),
-      'GET /api/v1/orgs/acme-e2e/apps': noInstalls,
+      ...acmeWorkspace,
       'POST /api/v1/orgs/acme-e2e/environments': () =>
         apiError(409, 'environment_exists', 'An environment with that name exists.'),
     });

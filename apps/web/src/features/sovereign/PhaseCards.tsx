@@ -1,6 +1,14 @@
 import type { ReactNode } from 'react';
 import { type ComponentView, formatElapsed, type PhaseView } from './provisionModel';
 
+function RetryButton({ name, onRetry }: { name: string; onRetry: () => void }) {
+  return (
+    <button type="button" className="button button--small" data-testid={`retry-${name}`} onClick={onRetry}>
+      Retry
+    </button>
+  );
+}
+
 /** One phase of the run: its status, how long it took, its last line or error, and Retry once it failed. */
 export function PhaseCard({
   phase,
@@ -28,16 +36,7 @@ export function PhaseCard({
       ) : (
         phase.lastLine && <p className="sov-last-line">{phase.lastLine}</p>
       )}
-      {phase.status === 'failed' && (
-        <button
-          type="button"
-          className="button button--small"
-          data-testid={`retry-${phase.name}`}
-          onClick={onRetry}
-        >
-          Retry
-        </button>
-      )}
+      {phase.status === 'failed' && <RetryButton name={phase.name} onRetry={onRetry} />}
     </article>
   );
 }
@@ -63,16 +62,7 @@ export function KitCard({
         <p className="muted sov-small">{formatElapsed(component.since, undefined, now)}</p>
       )}
       {component.message && <p className="sov-last-line">{component.message}</p>}
-      {component.state === 'failed' && (
-        <button
-          type="button"
-          className="button button--small"
-          data-testid={`retry-${component.id}`}
-          onClick={onRetry}
-        >
-          Retry
-        </button>
-      )}
+      {component.state === 'failed' && <RetryButton name={component.id} onRetry={onRetry} />}
     </article>
   );
 }

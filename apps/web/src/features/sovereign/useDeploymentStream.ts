@@ -1,10 +1,40 @@
-import { type DeploymentStatus, deploymentEventSchema } from '@catalyst/contracts';
+import { type DeploymentEvent, type DeploymentStatus, deploymentEventSchema } from '@catalyst/contracts';
 import { useReducer } from 'react';
 import { useEventStream } from '../../lib/useEventStream';
 import { logsUrl } from './api';
 import { applyEvent, emptyStream, isTerminal } from './provisionModel';
 
 const EVENT_TYPES = ['phase', 'log', 'resource', 'component', 'deployment'] as const;
+
+/**
+ * Follows one deployment's events (GET /api/v1/deployments/:id/logs), each parsed with its contract.
+ * The stream ends after a stopped run's last status, and does not reconnect for ever once the run
+ * is known to have stopped; a new `restartKey` follows it again from the last event seen.
+ */
+export function useDeploymentEvents(
+  id: string,
+  {
+    types,
+    onEvent,
+    knownStatus,
+    restartKey,
+  }: {
+    types: readonly DeploymentEvent['type'][];
+    onEvent: (event: DeploymentEvent) => void;
+    knownStatus: DeploymentStatus | undefined;
+    restartKey?: unknown;
+  },
+) {
+  return useEventStream({
+    url: logsUrl(id),
+    types,
+    schema: deploymentEventSchema,
+    onEvent,
+    isFinal: (event) => event.type === 'deployment' && isTerminal(event.status),
+    stopped: isTerminal(knownStatus),
+    restartKey,
+  });
+}
 
 /**
  * The run as its event stream tells it. `onChange` is called for every phase or status change
@@ -18,17 +48,13 @@ export function useDeploymentStream(
   knownStatus: DeploymentStatus | undefined,
 ) {
   const [stream, apply] = useReducer(applyEvent, undefined, emptyStream);
-  const { connected } = useEventStream({
-    url: logsUrl(id),
+  const { connected } = useDeploymentEvents(id, {
     types: EVENT_TYPES,
-    schema: deploymentEventSchema,
     onEvent: (event) => {
       apply(event);
       if (event.type === 'phase' || event.type === 'deployment') onChange();
     },
-    // A stopped run's last status: nothing more comes, so the browser must not reconnect for ever.
-    isFinal: (event) => event.type === 'deployment' && isTerminal(event.status),
-    stopped: isTerminal(knownStatus),
+    knownStatus,
     restartKey: generation,
   });
   return { stream, connected };
