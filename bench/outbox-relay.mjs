@@ -1,5 +1,5 @@
 // Measures how fast the outbox relay hands events to in-process listeners (and NATS if NATS_URL is set).
-// Usage: npm run build && node bench/outbox-relay.mjs [events=5000]
+// Usage: npm run build && node bench/outbox-relay.mjs [events=5000] (200 in the smoke run of npm test)
 // Uses DATABASE_URL when set, otherwise a throw-away embedded PostgreSQL. Prints figures; asserts nothing.
 import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { EventsService } from '../apps/api/dist/events/events.service.js';
 import { OutboxRelay } from '../apps/api/dist/events/outbox.relay.js';
 import { prepareRuntime } from '../apps/api/dist/runtime.js';
 
-const total = Number(process.argv[2] ?? 5000);
+const total = Number(process.argv[2] ?? (process.env.BENCH_SMOKE === '1' ? 200 : 5000));
 const dataDir = mkdtempSync(join(tmpdir(), 'catalyst-bench-'));
 const config = loadConfig({ ...process.env, CATALYST_DATA_DIR: dataDir, LOG_LEVEL: 'error' });
 const runtime = await prepareRuntime(config, createLogger('error'));

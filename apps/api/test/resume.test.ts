@@ -351,3 +351,127 @@ describe('an api stopped with SIGTERM mid-apply', { timeout: 120_000 }, () => {
     }
   });
 });
+
+describe('live streams across api processes', { timeout: 180_000 }, () => {
+  /**
+   * Creates a deployment through `base` and returns its id, in a Hetzner project of its own: the run of the test
+   * before goes on waiting for its kubeconfig, and runs in one project wait for each other.
+   */
+  async function provision(
+    base: string,
+    cookie: string,
+    subdomain: string,
+    projectId: string,
+  ): Promise<string> {
+    const request = provisionRequest({ domain: { mode: 'pool', poolDomain: 'omani.works', subdomain } });
+    const created = await fetch(`${base}/api/v1/deployments`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        ...request,
+        credentials: { ...request.credentials, hetznerProjectId: projectId },
+      }),
+    });
+    expect(created.status).toBe(201);
+    return ((await created.json()) as { id: string }).id;
+  }
+
+  /** The stored events of `id`: how many, the lowest and highest number, and the deployment's counter. */
+  async function storedEvents(db: pg.Client, id: string) {
+    const { rows } = await db.query<{ count: number; min: number; max: number; counter: number }>(
+      `select count(*)::int as count, min(seq)::int as min, max(seq)::int as max,
+              (select event_seq from deployments where id = $1)::int as counter
+         from deployment_events where deployment_id = $1`,
+      [id],
+    );
+    return rows[0] as { count: number; min: number; max: number; counter: number };
+  }
+
+  it('keeps the event sequence gapless across a kill -9 of the api in the middle of a burst of tofu output', async () => {
+    const burst = 40_000;
+    writeTofuControl(tofu.controlPath, { resourceDelayMs: 5, planLogLines: burst });
+    const db = new pg.Client({ connectionString: database.url });
+    await db.connect();
+    const first = await startApi();
+    try {
+      const cookie = await signIn(first.base);
+      const id = await provision(first.base, cookie, 'burst', '7000001');
+      await eventually(
+        'the burst is being stored',
+        async () => (await storedEvents(db, id)).count > 3_000,
+        60_000,
+      );
+      const exited = new Promise((resolve) => first.child.once('exit', resolve));
+      first.child.kill('SIGKILL');
+      await exited;
+
+      // Killed mid-burst: what was stored is every number from 1 to the counter, once (batches are atomic).
+      const afterKill = await storedEvents(db, id);
+      expect(afterKill).toEqual({
+        count: afterKill.counter,
+        min: 1,
+        max: afterKill.counter,
+        counter: afterKill.counter,
+      });
+      const { rows } = await db.query(
+        `select 1 from deployment_events where deployment_id = $1 and payload->>'line' like $2`,
+        [id, `%(${burst} of ${burst})%`],
+      );
+      expect(rows, 'the kill came before the end of the burst').toHaveLength(0);
+
+      // The next api resumes the run and numbers on from the counter, still without a gap.
+      writeTofuControl(tofu.controlPath, { resourceDelayMs: 5 });
+      const second = await startApi();
+      try {
+        const stream = await new SseClient(`${second.base}/api/v1/deployments/${id}/logs`, {
+          cookie,
+          'last-event-id': String(afterKill.counter),
+        }).open();
+        await stream.waitFor(
+          (e) => e.event === 'log' && String(e.data.line).includes('Waiting for the new control plane'),
+          120_000,
+        );
+        expect(stream.events[0]?.id).toBe(afterKill.counter + 1);
+        const resumed = await storedEvents(db, id);
+        expect(resumed).toEqual({
+          count: resumed.counter,
+          min: 1,
+          max: resumed.counter,
+          counter: resumed.counter,
+        });
+        await stream.close();
+      } finally {
+        second.child.kill('SIGTERM');
+      }
+    } finally {
+      await db.end();
+    }
+  });
+
+  it('delivers every event of one run to readers on two api processes', async () => {
+    writeTofuControl(tofu.controlPath, { resourceDelayMs: 5, planLogLines: 3_000 });
+    const one = await startApi();
+    const two = await startApi();
+    try {
+      const cookie = await signIn(one.base);
+      const id = await provision(one.base, cookie, 'twofold', '7000002');
+      const readers = await Promise.all(
+        [one, two, one, two].map((api) =>
+          new SseClient(`${api.base}/api/v1/deployments/${id}/logs`, { cookie }).open(),
+        ),
+      );
+      const waiting = (e: SseEvent) =>
+        e.event === 'log' && String(e.data.line).includes('Waiting for the new control plane');
+      await Promise.all(readers.map((reader) => reader.waitFor(waiting, 120_000)));
+      const last = (await readers[0]?.waitFor(waiting))?.id as number;
+      for (const reader of readers) {
+        const ids = reader.events.map((e) => e.id as number).filter((seq) => seq <= last);
+        expect(ids).toEqual(Array.from({ length: last }, (_, i) => i + 1));
+      }
+      await Promise.all(readers.map((reader) => reader.close()));
+    } finally {
+      one.child.kill('SIGTERM');
+      two.child.kill('SIGTERM');
+    }
+  });
+});

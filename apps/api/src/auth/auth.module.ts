@@ -10,6 +10,7 @@ import { AuthController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
 import { PinsRepository } from './pins.repository.js';
+import { SESSION_CACHE_MAX_ENTRIES, SESSION_CACHE_TTL_MS, SessionCache } from './session-cache.js';
 import { SessionCookie } from './session-cookie.js';
 import { SessionRevocations } from './session-revocations.js';
 import { SessionTokens } from './session-tokens.js';
@@ -35,6 +36,16 @@ const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
     SessionTokens,
     SessionCookie,
     SessionRevocations,
+    {
+      provide: SessionCache,
+      inject: [SessionRevocations],
+      useFactory: (revocations: SessionRevocations) =>
+        new SessionCache({
+          ttlMs: SESSION_CACHE_TTL_MS,
+          maxEntries: SESSION_CACHE_MAX_ENTRIES,
+          watch: (sessionId, onRevoked) => revocations.watch(sessionId, onRevoked),
+        }),
+    },
     TeamService,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],

@@ -12,6 +12,7 @@ import { pinMail, signInLockedMail } from '../mail/mail.templates.js';
 import { RateLimitService } from '../ratelimit/rate-limit.service.js';
 import { PinsRepository } from './pins.repository.js';
 import type { Principal } from './roles.decorator.js';
+import { SessionCache } from './session-cache.js';
 import { SessionTokens } from './session-tokens.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { SignInGuardsRepository } from './sign-in-guards.repository.js';
@@ -81,6 +82,7 @@ export class AuthService {
     private readonly tokens: SessionTokens,
     private readonly rateLimits: RateLimitService,
     private readonly mail: MailService,
+    private readonly sessionCache: SessionCache,
   ) {}
 
   /** Mails a fresh code. Answers the same for every address, known or not. */
@@ -143,23 +145,47 @@ export class AuthService {
     return { user: outcome.user, token, expiresAt: outcome.expiresAt };
   }
 
-  /** The principal behind a session token, or undefined when it is invalid, expired or revoked. */
+  /**
+   * The principal behind a session token, or undefined when it is invalid, expired or revoked. A token checked in
+   * the last few seconds is answered from the session cache (a sign-out on any replica evicts it at once).
+   */
   async authenticate(token: string): Promise<Principal | undefined> {
+    const cached = this.sessionCache.forToken(token);
+    if (cached) return cached;
     const claims = await this.tokens.verify(token);
     if (!claims) return undefined;
     const user = await this.sessions.findLiveUser(claims.sessionId, claims.userId);
     if (!user) return undefined;
-    return { userId: user.id, email: user.email, roles: user.roles as Role[], sessionId: claims.sessionId };
+    const principal = {
+      userId: user.id,
+      email: user.email,
+      roles: user.roles as Role[],
+      sessionId: claims.sessionId,
+    };
+    this.sessionCache.remember(principal, Math.min(claims.expiresAt, user.sessionExpiresAt.getTime()), token);
+    return principal;
   }
 
   /**
    * Whether a principal authenticated earlier still holds a live session with one of `roles` (any
    * role when empty): long-lived responses re-check this, since they outlive the request's guard.
+   * Answered from the session cache when the session was checked in the last few seconds.
    */
   async stillAllowed(principal: Principal, roles: readonly Role[] = []): Promise<boolean> {
-    const user = await this.sessions.findLiveUser(principal.sessionId, principal.userId);
-    if (!user) return false;
-    return roles.length === 0 || roles.some((role) => (user.roles as Role[]).includes(role));
+    let current = this.sessionCache.forSession(principal.sessionId);
+    if (!current) {
+      const user = await this.sessions.findLiveUser(principal.sessionId, principal.userId);
+      if (!user) return false;
+      current = {
+        userId: user.id,
+        email: user.email,
+        roles: user.roles as Role[],
+        sessionId: principal.sessionId,
+      };
+      this.sessionCache.remember(current, user.sessionExpiresAt.getTime());
+    }
+    if (current.userId !== principal.userId) return false;
+    return roles.length === 0 || roles.some((role) => current.roles.includes(role));
   }
 
   async me(principal: Principal): Promise<User> {
@@ -168,8 +194,13 @@ export class AuthService {
     return toUser(user);
   }
 
-  logout(principal: Principal): Promise<void> {
-    return this.sessions.revoke(principal.sessionId);
+  /**
+   * Revokes the session: this replica stops trusting its cached check first (and will not cache it again), the
+   * others when the revocation's NOTIFY reaches them.
+   */
+  async logout(principal: Principal): Promise<void> {
+    this.sessionCache.revoke(principal.sessionId);
+    await this.sessions.revoke(principal.sessionId);
   }
 
   /** Removes expired codes, failures out of the window and long-dead sessions. */

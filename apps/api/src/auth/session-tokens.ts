@@ -22,16 +22,16 @@ export class SessionTokens {
       .sign(this.keys.sessions);
   }
 
-  /** The session id and user of a valid, unexpired token; undefined for anything else. */
-  async verify(token: string): Promise<{ sessionId: string; userId: string } | undefined> {
+  /** The session id, user and expiry (epoch ms) of a valid, unexpired token; undefined for anything else. */
+  async verify(token: string): Promise<{ sessionId: string; userId: string; expiresAt: number } | undefined> {
     try {
       const { payload } = await jwtVerify(token, this.keys.sessions, {
         issuer: ISSUER,
         audience: AUDIENCE,
         algorithms: ['HS256'],
       });
-      if (!payload.jti || !payload.sub) return undefined;
-      return { sessionId: payload.jti, userId: payload.sub };
+      if (!payload.jti || !payload.sub || payload.exp === undefined) return undefined;
+      return { sessionId: payload.jti, userId: payload.sub, expiresAt: payload.exp * 1000 };
     } catch (error) {
       if (error instanceof errors.JOSEError) return undefined;
       throw error;

@@ -19,10 +19,16 @@ export class SessionsRepository {
     return row;
   }
 
-  /** The user behind a live (unexpired, unrevoked) session. */
+  /** The user behind a live (unexpired, unrevoked) session, with the session's expiry. */
   async findLiveUser(sessionId: string, userId: string) {
     const [row] = await this.database.db
-      .select({ id: users.id, email: users.email, roles: users.roles, createdAt: users.createdAt })
+      .select({
+        id: users.id,
+        email: users.email,
+        roles: users.roles,
+        createdAt: users.createdAt,
+        sessionExpiresAt: sessions.expiresAt,
+      })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
       .where(

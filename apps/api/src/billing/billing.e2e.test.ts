@@ -202,6 +202,65 @@ describe('redemption at checkout (the original seven, and more)', () => {
     expect(redemptions.rows[0].n).toBe(7);
   });
 
+  it('keeps the cap exact when checkouts that fail after the voucher check race with ones that succeed (cap 5)', async () => {
+    await issue({ code: 'MIXED-5', creditBaisa: 10_000, maxRedemptions: 5 });
+    const customers = await Promise.all(Array.from({ length: 40 }, () => newCustomer('mixed')));
+    // Half want a plan the voucher does not cover: they pass the voucher's checks, then are refused.
+    const results = await Promise.all(
+      customers.map((c, i) => checkout(c.cookie, 'MIXED-5', { planId: i % 2 ? 'business' : 'starter' })),
+    );
+    const codes = results.map((r) => (r.statusCode === 200 ? 'ok' : r.json().error.code));
+    const starters = codes.filter((_, i) => i % 2 === 0);
+    const business = codes.filter((_, i) => i % 2 === 1);
+    expect(business.every((c) => c === 'insufficient_credit' || c === 'voucher_exhausted')).toBe(true);
+    expect(starters.filter((c) => c === 'ok')).toHaveLength(5);
+    expect(starters.filter((c) => c !== 'ok').every((c) => c === 'voucher_exhausted')).toBe(true);
+    const { rows } = await db.query(
+      `select v.times_redeemed,
+         (select count(*)::int from voucher_redemptions r where r.code = v.code) as redemptions,
+         (select count(*)::int from wallet_entries w where w.reason = 'voucher:' || v.code) as credits,
+         (select count(*)::int from orders o where o.promo_code = v.code) as orders
+       from vouchers v where v.code = 'MIXED-5'`,
+    );
+    expect(rows[0]).toEqual({ times_redeemed: 5, redemptions: 5, credits: 5, orders: 5 });
+  });
+
+  it('credits what the voucher gives when it is counted: a credit changed mid-checkout redeems anew (BUMP)', async () => {
+    await issue({ code: 'BUMP', creditBaisa: 10_000, maxRedemptions: 3 });
+    const c = await newCustomer();
+    // An admin's change to the voucher, still uncommitted, holds its row while the customer checks out.
+    const editor = new pg.Client({ connectionString: t.databaseUrl });
+    await editor.connect();
+    try {
+      await editor.query('begin');
+      await editor.query(`update vouchers set credit_baisa = 20000 where code = 'BUMP'`);
+      const pending = checkout(c.cookie, 'BUMP');
+      await eventually('the checkout waits on the voucher row', async () => {
+        const { rows } = await db.query(
+          `select count(*)::int as n from pg_stat_activity
+           where wait_event_type = 'Lock' and query like 'update "vouchers"%'`,
+        );
+        return rows[0].n > 0;
+      });
+      await editor.query('commit');
+      const res = await pending;
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json().balanceBaisa).toBe(20_000);
+    } finally {
+      await editor.end();
+    }
+    const wallet = (await call('GET', '/billing/wallet', c.cookie)).json();
+    expect(wallet.entries).toEqual([
+      expect.objectContaining({ amountBaisa: 20_000, reason: 'voucher:BUMP' }),
+    ]);
+    const { rows } = await db.query(
+      `select v.times_redeemed, (select count(*)::int from voucher_redemptions r where r.code = v.code) as redemptions,
+         (select count(*)::int from orders o where o.promo_code = v.code) as orders
+       from vouchers v where v.code = 'BUMP'`,
+    );
+    expect(rows[0]).toEqual({ times_redeemed: 1, redemptions: 1, orders: 1 });
+  });
+
   it('gives one customer exactly one redemption out of 10 parallel tries', async () => {
     await issue({ code: 'HAMMER', creditBaisa: 5_000 });
     const c = await newCustomer();

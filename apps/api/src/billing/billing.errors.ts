@@ -11,6 +11,9 @@ export const checkoutErrors = {
   exhausted: () => new AppError(422, 'voucher_exhausted', 'This voucher has been fully redeemed'),
   alreadyRedeemed: () =>
     new AppError(422, 'voucher_already_redeemed', 'You have already redeemed this voucher'),
+  /** The voucher kept changing (e.g. its credit) while the checkout ran, attempt after attempt: rare. */
+  changed: () =>
+    new AppError(409, 'voucher_changed', 'This voucher changed while you redeemed it; try again'),
 };
 
 export const voucherNotFound = () => new AppError(404, 'voucher_not_found', 'No such voucher');

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, desc, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import { DATABASE, type Database, type Executor } from '../database/database.js';
 import { orders, voucherRedemptions, vouchers } from './billing.schema.js';
 
@@ -49,21 +49,30 @@ export class BillingRepository {
       .orderBy(desc(vouchers.createdAt));
   }
 
-  async liveVoucher(code: string): Promise<VoucherRow | undefined> {
-    const [row] = await this.db
+  async liveVoucher(code: string, ex: Executor = this.db): Promise<VoucherRow | undefined> {
+    const [row] = await ex
       .select()
       .from(vouchers)
       .where(and(eq(vouchers.code, code), isNull(vouchers.deletedAt)));
     return row;
   }
 
-  /** Locks a live voucher for the redemption that reads and updates its counter. */
-  async lockVoucherForRedemption(tx: Executor, code: string): Promise<VoucherRow | undefined> {
-    const [row] = await tx
-      .select()
+  /**
+   * A live voucher as a checkout sees it, and whether this customer has redeemed it already: one read,
+   * no lock (the counter is taken at the end, by countRedemption).
+   */
+  async voucherForRedemption(
+    ex: Executor,
+    code: string,
+    userId: string,
+  ): Promise<(VoucherRow & { redeemedByUser: boolean }) | undefined> {
+    const [row] = await ex
+      .select({
+        ...getTableColumns(vouchers),
+        redeemedByUser: sql<boolean>`exists (select 1 from ${voucherRedemptions} where ${voucherRedemptions.code} = ${code} and ${voucherRedemptions.userId} = ${userId})`,
+      })
       .from(vouchers)
-      .where(and(eq(vouchers.code, code), isNull(vouchers.deletedAt)))
-      .for('update');
+      .where(and(eq(vouchers.code, code), isNull(vouchers.deletedAt)));
     return row;
   }
 
@@ -76,20 +85,32 @@ export class BillingRepository {
     return rows.length > 0;
   }
 
-  async hasRedeemed(tx: Executor, code: string, userId: string): Promise<boolean> {
-    const rows = await tx
-      .select({ code: voucherRedemptions.code })
-      .from(voucherRedemptions)
-      .where(and(eq(voucherRedemptions.code, code), eq(voucherRedemptions.userId, userId)));
-    return rows.length > 0;
-  }
-
   async recordRedemption(tx: Executor, code: string, userId: string, orderId: string): Promise<void> {
     await tx.insert(voucherRedemptions).values({ code, userId, orderId });
-    await tx
+  }
+
+  /**
+   * Counts one redemption if the voucher still takes it as the checkout saw it (live, active, not
+   * expired at `now`, under its cap, the same credit): one conditional UPDATE, so the voucher's row is
+   * locked only from here to the commit, and a concurrent redemption waiting on it re-checks the cap
+   * against the committed count. False when it does not take it.
+   */
+  async countRedemption(tx: Executor, code: string, creditBaisa: number, now: Date): Promise<boolean> {
+    const rows = await tx
       .update(vouchers)
       .set({ timesRedeemed: sql`${vouchers.timesRedeemed} + 1` })
-      .where(eq(vouchers.code, code));
+      .where(
+        and(
+          eq(vouchers.code, code),
+          isNull(vouchers.deletedAt),
+          eq(vouchers.active, true),
+          eq(vouchers.creditBaisa, creditBaisa),
+          or(eq(vouchers.maxRedemptions, 0), lt(vouchers.timesRedeemed, vouchers.maxRedemptions)),
+          or(isNull(vouchers.expiresAt), gt(vouchers.expiresAt, now)),
+        ),
+      )
+      .returning({ code: vouchers.code });
+    return rows.length > 0;
   }
 
   /** A retried checkout: the order an earlier request with this key produced. */
@@ -101,18 +122,12 @@ export class BillingRepository {
     return row;
   }
 
-  async lockIdempotencyKey(tx: Executor, userId: string, key: string): Promise<void> {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`checkout:${userId}:${key}`}))`);
-  }
-
-  async insertOrder(tx: Executor, row: typeof orders.$inferInsert): Promise<OrderRow> {
-    const [order] = await tx.insert(orders).values(row).returning();
-    if (!order) throw new Error('order insert returned nothing');
-    return order;
-  }
-
-  async setOrderResponse(tx: Executor, id: string, response: unknown): Promise<void> {
-    await tx.update(orders).set({ response }).where(eq(orders.id, id));
+  /** The order with its id and the answer it gives (returned again for a retried request), in one statement. */
+  async insertOrder(
+    tx: Executor,
+    row: typeof orders.$inferInsert & { id: string; response: unknown },
+  ): Promise<void> {
+    await tx.insert(orders).values(row);
   }
 
   listOrders(limit = 200) {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type CheckoutRequest, type CheckoutResponse, findPlan, omr } from '@catalyst/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/roles.decorator.js';
@@ -9,7 +10,18 @@ import { EventsService } from '../events/events.service.js';
 import { type OrgRow, OrgsService } from '../tenants/orgs.service.js';
 import { WalletsService } from '../wallets/wallets.service.js';
 import { checkoutErrors } from './billing.errors.js';
-import { BillingRepository } from './billing.repository.js';
+import { BillingRepository, type VoucherRow } from './billing.repository.js';
+
+type Plan = NonNullable<ReturnType<typeof findPlan>>;
+
+/** Why a voucher takes no redemption now (as checkout reports it), or undefined when it takes one. */
+function refusalOf(voucher: VoucherRow, now: Date): AppError | undefined {
+  if (!voucher.active) return checkoutErrors.inactive();
+  if (voucher.expiresAt && voucher.expiresAt <= now) return checkoutErrors.expired();
+  if (voucher.maxRedemptions > 0 && voucher.timesRedeemed >= voucher.maxRedemptions)
+    return checkoutErrors.exhausted();
+  return undefined;
+}
 
 /** A slug from a name: lower-case words joined by hyphens, starting with a letter, 3–31 characters. */
 export function slugFrom(text: string): string {
@@ -25,10 +37,21 @@ export function slugFrom(text: string): string {
   return slug;
 }
 
+/** Attempts of a checkout whose voucher changed (e.g. its credit) between its read and its count. */
+const CHECKOUT_ATTEMPTS = 3;
+
+/** Thrown inside the transaction when the voucher changed under it: the whole checkout runs again. */
+class VoucherChanged extends Error {}
+
 /**
- * The tenant's checkout, in ONE transaction: the voucher row locked, the redemption (unique per
- * voucher and customer), the counter, the credit, the organization if it is new, the order, the
- * plan's charge and the events. A retried request with the same Idempotency-Key gets the first answer.
+ * The tenant's checkout, in ONE transaction: the redemption (unique per voucher and customer), the
+ * credit, the organization if it is new, the order, the plan's charge, the events, and last the
+ * voucher's counter. A retried request with the same Idempotency-Key gets the first answer.
+ *
+ * Many customers redeem one voucher at once, so its row is the hot spot: it is read without a lock
+ * and counted by one conditional UPDATE as the transaction's last statement (taken only if the
+ * voucher still takes it as read), so its row lock is held for that statement and the commit, not
+ * for the whole checkout, and the cap stays exact.
  */
 @Injectable()
 export class CheckoutService {
@@ -53,72 +76,87 @@ export class CheckoutService {
         { path: 'poolDomain', message: `Choose one of ${this.config.domains.tenantPoolDomains.join(', ')}` },
       ]);
     }
-    return this.transaction(async (tx) => {
-      if (idempotencyKey) {
-        await this.billing.lockIdempotencyKey(tx, user.userId, idempotencyKey);
-        const earlier = await this.billing.orderByIdempotencyKey(tx, user.userId, idempotencyKey);
-        if (earlier?.response) return earlier.response as CheckoutResponse;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.transaction((tx) => this.place(tx, input, plan, user, idempotencyKey));
+      } catch (error) {
+        if (!(error instanceof VoucherChanged)) throw error;
+        if (attempt >= CHECKOUT_ATTEMPTS) throw checkoutErrors.changed();
       }
-      // Held from here on, so the voucher's credit and the plan's charge see one balance.
-      await this.wallets.lock(tx, user.userId);
-      const credit = input.promoCode ? await this.redeemable(tx, input.promoCode, user.userId) : 0;
-      const { org, created } = await this.orgFor(tx, input, user);
-      const order = await this.billing.insertOrder(tx, {
-        userId: user.userId,
-        orgId: org.id,
-        planId: plan.id,
-        totalBaisa: plan.priceBaisa,
-        promoCode: input.promoCode ?? null,
-        idempotencyKey: idempotencyKey ?? null,
-      });
-      if (input.promoCode) {
-        await this.billing.recordRedemption(tx, input.promoCode, user.userId, order.id);
-        await this.wallets.credit(tx, {
-          userId: user.userId,
-          amountBaisa: credit,
-          reason: `voucher:${input.promoCode}`,
-          orderId: order.id,
-        });
-        await this.events.record(tx, 'catalyst.voucher.redeemed', {
-          code: input.promoCode,
-          userId: user.userId,
-          orderId: order.id,
-          creditBaisa: credit,
-        });
-      }
-      const balance =
-        plan.priceBaisa > 0
-          ? await this.wallets.debit(tx, {
-              userId: user.userId,
-              amountBaisa: plan.priceBaisa,
-              reason: `plan:${plan.id}`,
-              orderId: order.id,
-            })
-          : await this.wallets.balance(user.userId, tx);
-      if (created) {
-        await this.events.record(tx, 'catalyst.tenant.created', {
-          orgId: org.id,
-          slug: org.slug,
-          name: org.name,
-          ownerUserId: user.userId,
-        });
-      }
-      await this.events.record(tx, 'catalyst.order.placed', {
-        orderId: order.id,
-        userId: user.userId,
-        planId: plan.id,
-        totalBaisa: plan.priceBaisa,
-        orgId: org.id,
-      });
-      const response: CheckoutResponse = {
-        orderId: order.id,
-        org: { slug: org.slug, fqdn: org.fqdn },
-        balanceBaisa: balance,
-        balanceOmr: omr(balance),
-      };
-      await this.billing.setOrderResponse(tx, order.id, response);
-      return response;
+    }
+  }
+
+  private async place(
+    tx: Tx,
+    input: CheckoutRequest,
+    plan: Plan,
+    user: Principal,
+    idempotencyKey?: string,
+  ): Promise<CheckoutResponse> {
+    // Held from here on: this customer's checkouts (and anything else moving their money) take turns,
+    // so a retried Idempotency-Key sees the first one's order, a voucher is redeemed once per customer,
+    // and the voucher's credit and the plan's charge see one balance.
+    await this.wallets.lock(tx, user.userId);
+    if (idempotencyKey) {
+      const earlier = await this.billing.orderByIdempotencyKey(tx, user.userId, idempotencyKey);
+      if (earlier?.response) return earlier.response as CheckoutResponse;
+    }
+    const now = new Date();
+    const voucher = input.promoCode
+      ? await this.redeemable(tx, input.promoCode, user.userId, now)
+      : undefined;
+    const credit = voucher?.creditBaisa ?? 0;
+    const { org, created } = await this.orgFor(tx, input, user);
+    const orderId = randomUUID();
+    const balance = await this.wallets.settle(tx, user.userId, {
+      credit: voucher ? { amountBaisa: credit, reason: `voucher:${voucher.code}`, orderId } : undefined,
+      debit: { amountBaisa: plan.priceBaisa, reason: `plan:${plan.id}`, orderId },
     });
+    const response: CheckoutResponse = {
+      orderId,
+      org: { slug: org.slug, fqdn: org.fqdn },
+      balanceBaisa: balance,
+      balanceOmr: omr(balance),
+    };
+    await this.billing.insertOrder(tx, {
+      id: orderId,
+      userId: user.userId,
+      orgId: org.id,
+      planId: plan.id,
+      totalBaisa: plan.priceBaisa,
+      promoCode: input.promoCode ?? null,
+      idempotencyKey: idempotencyKey ?? null,
+      response,
+    });
+    if (voucher) {
+      await this.billing.recordRedemption(tx, voucher.code, user.userId, orderId);
+      await this.events.record(tx, 'catalyst.voucher.redeemed', {
+        code: voucher.code,
+        userId: user.userId,
+        orderId,
+        creditBaisa: credit,
+      });
+    }
+    if (created) {
+      await this.events.record(tx, 'catalyst.tenant.created', {
+        orgId: org.id,
+        slug: org.slug,
+        name: org.name,
+        ownerUserId: user.userId,
+      });
+    }
+    await this.events.record(tx, 'catalyst.order.placed', {
+      orderId,
+      userId: user.userId,
+      planId: plan.id,
+      totalBaisa: plan.priceBaisa,
+      orgId: org.id,
+    });
+    // Last, so the voucher's row is locked only for this statement and the commit.
+    if (voucher && !(await this.billing.countRedemption(tx, voucher.code, credit, now))) {
+      throw await this.refusal(tx, voucher.code);
+    }
+    return response;
   }
 
   /** Two customers choosing one new slug at once: the second gets the same answer as a taken slug. */
@@ -139,16 +177,25 @@ export class CheckoutService {
     }
   }
 
-  /** Checks a voucher for this customer under its row lock; returns the credit it gives. */
-  private async redeemable(tx: Tx, code: string, userId: string): Promise<number> {
-    const voucher = await this.billing.lockVoucherForRedemption(tx, code);
+  /**
+   * Checks a voucher for this customer (read without a lock: countRedemption has the last word);
+   * returns it when it gives a credit.
+   */
+  private async redeemable(tx: Tx, code: string, userId: string, now: Date): Promise<VoucherRow> {
+    const voucher = await this.billing.voucherForRedemption(tx, code, userId);
     if (!voucher) throw checkoutErrors.notFound();
-    if (!voucher.active) throw checkoutErrors.inactive();
-    if (voucher.expiresAt && voucher.expiresAt <= new Date()) throw checkoutErrors.expired();
-    if (await this.billing.hasRedeemed(tx, code, userId)) throw checkoutErrors.alreadyRedeemed();
-    if (voucher.maxRedemptions > 0 && voucher.timesRedeemed >= voucher.maxRedemptions)
-      throw checkoutErrors.exhausted();
-    return voucher.creditBaisa;
+    const refused = refusalOf(voucher, now);
+    if (refused && refused.code !== 'voucher_exhausted') throw refused;
+    if (voucher.redeemedByUser) throw checkoutErrors.alreadyRedeemed();
+    if (refused) throw refused;
+    return voucher;
+  }
+
+  /** Why the voucher did not take the redemption after all, as it is now; if it would, it changed: run again. */
+  private async refusal(tx: Tx, code: string): Promise<Error> {
+    const voucher = await this.billing.liveVoucher(code, tx);
+    if (!voucher) return checkoutErrors.notFound();
+    return refusalOf(voucher, new Date()) ?? new VoucherChanged();
   }
 
   /**

@@ -177,6 +177,7 @@ export const envSchema = z.object({
   CATALYST_BODY_LIMIT: byteSize('1mb'),
   CATALYST_SSE_MAX_STREAMS: z.coerce.number().int().min(1).max(100_000).default(500),
   CATALYST_SSE_MAX_STREAMS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(10),
+  CATALYST_SSE_STALL_TIMEOUT: duration('30s'),
   CATALYST_RETENTION_OUTBOX_DAYS: retentionDays(7),
   CATALYST_RETENTION_AUDIT_DAYS: retentionDays(365),
   CATALYST_RETENTION_MAIL_DAYS: retentionDays(7),

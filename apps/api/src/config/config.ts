@@ -56,6 +56,8 @@ export interface HttpConfig {
 export interface StreamsConfig {
   maxStreams: number;
   maxStreamsPerUser: number;
+  /** Seconds a reader's full socket may stay undrained before the stream drops it (it resumes by Last-Event-ID). */
+  stallSeconds: number;
 }
 
 /** Days rows are kept before the retention sweep deletes them; 0 keeps them forever. */
@@ -191,6 +193,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     streams: {
       maxStreams: e.CATALYST_SSE_MAX_STREAMS,
       maxStreamsPerUser: e.CATALYST_SSE_MAX_STREAMS_PER_USER,
+      stallSeconds: e.CATALYST_SSE_STALL_TIMEOUT,
     },
     retention: {
       outboxDays: e.CATALYST_RETENTION_OUTBOX_DAYS,

@@ -3,9 +3,7 @@ import { PassThrough } from 'node:stream';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/helpers/test-app.js';
-import { DeploymentStream } from '../deployments/deployment-stream.js';
-import { DeploymentsRepository } from '../deployments/deployments.repository.js';
-import { DeploymentEventsHub } from '../deployments/events.hub.js';
+import { DeploymentFeeds } from '../deployments/deployment-feeds.js';
 import { DATABASE, type Database } from './database.js';
 import { RetentionRepository } from './retention.repository.js';
 import { RetentionSweeper } from './retention.sweeper.js';
@@ -127,13 +125,7 @@ describe('retention sweep', () => {
       text += chunk.toString();
     });
     const ended = new Promise<void>((resolve) => out.on('finish', resolve));
-    new DeploymentStream(
-      id,
-      0,
-      t.app.get(DeploymentsRepository),
-      t.app.get(DeploymentEventsHub),
-      out as unknown as ServerResponse,
-    ).start();
+    void t.app.get(DeploymentFeeds).follow(id, 0, out as unknown as ServerResponse);
     await ended;
     expect(text).toContain('id: 5\nevent: deployment\n');
   });

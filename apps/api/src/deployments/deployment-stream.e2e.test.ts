@@ -11,9 +11,7 @@ import { SmtpPeer } from '../../test/helpers/smtp-peer.js';
 import { SseClient } from '../../test/helpers/sse-client.js';
 import { startTestApp, type TestApp } from '../../test/helpers/test-app.js';
 import { DATABASE, type Database } from '../database/database.js';
-import { DeploymentStream } from './deployment-stream.js';
-import { DeploymentsRepository } from './deployments.repository.js';
-import { DeploymentEventsHub } from './events.hub.js';
+import { DeploymentFeeds } from './deployment-feeds.js';
 import { withoutSecrets } from './stored-request.js';
 import { StreamSlots } from './stream-slots.js';
 
@@ -155,30 +153,28 @@ describe('a slow reader', () => {
     let refusedAt: number | undefined;
     const write = out.write.bind(out);
     out.write = ((chunk: string) => {
-      const seq = /^id: (\d+)/.exec(chunk)?.[1];
-      if (seq) written.push(Number(seq));
+      // One write may carry several events.
+      const seqs = [...chunk.matchAll(/^id: (\d+)$/gm)].map((match) => Number(match[1]));
+      written.push(...seqs);
       const ok = write(chunk);
-      if (!ok && seq && refusedAt === undefined) refusedAt = written.length;
+      if (!ok && seqs.length && refusedAt === undefined) refusedAt = written.length;
       return ok;
     }) as typeof out.write;
     return { out, written, refusedAt: () => refusedAt };
   }
 
   function stream(id: string, out: PassThrough, onEnd: () => void = () => undefined) {
-    return new DeploymentStream(
-      id,
-      0,
-      t.app.get(DeploymentsRepository),
-      t.app.get(DeploymentEventsHub),
-      out as unknown as ServerResponse,
-      { watchRevocation: () => () => undefined, stillAllowed: async () => true, onEnd },
-    );
+    void t.app.get(DeploymentFeeds).follow(id, 0, out as unknown as ServerResponse, {
+      watchRevocation: () => () => undefined,
+      stillAllowed: async () => true,
+      onEnd,
+    });
   }
 
   it('writes no more of the backfill while the socket is full, then sends every event in order once it drains', async () => {
     const id = await deployment('backfill.streams.test', 'ready', 1200, 200);
     const socket = slowSocket();
-    stream(id, socket.out).start();
+    stream(id, socket.out);
     await eventually('the socket buffer fills', () => socket.refusedAt() !== undefined);
     // Whatever a stream does without waiting for 'drain' it does before the next turn of the loop.
     await nextTurn();
@@ -195,7 +191,7 @@ describe('a slow reader', () => {
     const id = await deployment('gone.streams.test', 'ready', 1200, 200);
     const socket = slowSocket();
     let ended = 0;
-    stream(id, socket.out, () => ended++).start();
+    stream(id, socket.out, () => ended++);
     await eventually('the socket buffer fills', () => socket.refusedAt() !== undefined);
     socket.out.destroy();
     await eventually('the stream ends', () => ended === 1);

@@ -5,10 +5,10 @@ import { AuthService } from '../auth/auth.service.js';
 import type { Principal } from '../auth/roles.decorator.js';
 import { SessionRevocations } from '../auth/session-revocations.js';
 import { ValidationError } from '../common/app-error.js';
-import { DeploymentStream, type StreamAccess } from './deployment-stream.js';
+import { DeploymentFeeds } from './deployment-feeds.js';
+import type { StreamAccess } from './deployment-stream.js';
 import { deploymentNotFound } from './deployments.errors.js';
 import { DeploymentsRepository } from './deployments.repository.js';
-import { DeploymentEventsHub } from './events.hub.js';
 import { RunScheduler } from './run.scheduler.js';
 import { StreamSlots } from './stream-slots.js';
 
@@ -22,14 +22,12 @@ export const DEPLOYMENT_ROLES: Role[] = ['superadmin', 'sovereign-admin'];
  */
 @Injectable()
 export class DeploymentStreamService implements BeforeApplicationShutdown {
-  private readonly live = new Set<DeploymentStream>();
-
   constructor(
     private readonly auth: AuthService,
     private readonly revocations: SessionRevocations,
     private readonly slots: StreamSlots,
     private readonly repo: DeploymentsRepository,
-    private readonly hub: DeploymentEventsHub,
+    private readonly feeds: DeploymentFeeds,
     private readonly scheduler: RunScheduler,
   ) {}
 
@@ -39,7 +37,7 @@ export class DeploymentStreamService implements BeforeApplicationShutdown {
    */
   async beforeApplicationShutdown(): Promise<void> {
     await this.scheduler.beforeApplicationShutdown();
-    await Promise.all([...this.live].map((stream) => stream.finish()));
+    await this.feeds.finishAll();
   }
 
   /** Streams deployment `id` to `user` from just after the Last-Event-ID the request carries. */
@@ -50,10 +48,7 @@ export class DeploymentStreamService implements BeforeApplicationShutdown {
     const access: StreamAccess = {
       watchRevocation: (onRevoked) => this.revocations.watch(user.sessionId, onRevoked),
       stillAllowed: () => this.auth.stillAllowed(user, DEPLOYMENT_ROLES),
-      onEnd: () => {
-        this.live.delete(stream);
-        release();
-      },
+      onEnd: release,
     };
     reply.hijack();
     reply.raw.writeHead(200, {
@@ -64,9 +59,11 @@ export class DeploymentStreamService implements BeforeApplicationShutdown {
       'x-request-id': String(request.id),
     });
     reply.raw.write('retry: 3000\n\n');
-    const stream = new DeploymentStream(id, after, this.repo, this.hub, reply.raw, access);
-    this.live.add(stream);
-    stream.start();
+    // Its own course from here: the response is the stream. A feed that cannot start ends it (resumable).
+    this.feeds.follow(id, after, reply.raw, access).catch(() => {
+      reply.raw.destroy();
+      release();
+    });
   }
 }
 

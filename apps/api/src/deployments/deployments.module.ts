@@ -3,6 +3,7 @@ import { AuthModule } from '../auth/auth.module.js';
 import { DomainsModule } from '../domains/domains.module.js';
 import { HelmwatchModule } from '../helmwatch/helmwatch.module.js';
 import { ComponentsService } from './components.service.js';
+import { DeploymentFeeds } from './deployment-feeds.js';
 import { DeploymentStreamService } from './deployment-stream.service.js';
 import { DeploymentsController } from './deployments.controller.js';
 import { DeploymentsRepository } from './deployments.repository.js';
@@ -20,6 +21,7 @@ import { StreamSlots } from './stream-slots.js';
     DeploymentsRepository,
     DeploymentsService,
     DeploymentEventsHub,
+    DeploymentFeeds,
     DeploymentStreamService,
     RunScheduler,
     RunService,

@@ -207,7 +207,7 @@ export class DeploymentsRepository {
    */
   async appendEvent(id: string, event: DeploymentEventInput, ex: Executor = this.db): Promise<number> {
     const run = async (tx: Executor) => {
-      const seq = await this.insertEvent(tx, id, event);
+      const seq = await this.insertEvents(tx, id, [event]);
       if (seq === undefined) throw new Error(`deployment ${id} vanished`);
       return seq;
     };
@@ -215,31 +215,35 @@ export class DeploymentsRepository {
   }
 
   /**
-   * appendEvent fenced by a run's lease in the same statement: the sequence number is taken (and the
-   * row locked) only while `owner` holds a live lease. Undefined, with nothing written, otherwise.
-   * A run's every output line comes through here, so the fence costs no extra query.
+   * Stores `events` in order under the deployment's next sequence numbers in one transaction (a group commit:
+   * one counter update, one multi-row insert, one announcement), fenced by a run's lease in the statement that
+   * numbers them: only while `owner` holds a live lease. Returns the last sequence number, or undefined with
+   * nothing written when the lease is gone. A run's every output line comes through here.
    */
-  appendHeldEvent(id: string, owner: string, event: DeploymentEventInput): Promise<number | undefined> {
-    return this.db.transaction((tx) => this.insertEvent(tx, id, event, owner));
+  appendHeldEvents(id: string, owner: string, events: DeploymentEventInput[]): Promise<number | undefined> {
+    return this.db.transaction((tx) => this.insertEvents(tx, id, events, owner));
   }
 
-  private async insertEvent(
+  private async insertEvents(
     tx: Executor,
     id: string,
-    event: DeploymentEventInput,
+    events: DeploymentEventInput[],
     leaseOwner?: string,
   ): Promise<number | undefined> {
     const [counter] = await tx
       .update(deployments)
-      .set({ eventSeq: sql`${deployments.eventSeq} + 1` })
+      .set({ eventSeq: sql`${deployments.eventSeq} + ${events.length}` })
       .where(and(eq(deployments.id, id), leaseOwner === undefined ? undefined : leaseHeldBy(leaseOwner)))
-      .returning({ seq: deployments.eventSeq });
+      .returning({ last: deployments.eventSeq });
     if (!counter) return undefined;
+    const first = counter.last - events.length + 1;
     await tx
       .insert(deploymentEvents)
-      .values({ deploymentId: id, seq: counter.seq, type: event.type, payload: event });
-    await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${`${id}:${counter.seq}`})`);
-    return counter.seq;
+      .values(
+        events.map((event, i) => ({ deploymentId: id, seq: first + i, type: event.type, payload: event })),
+      );
+    await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${`${id}:${counter.last}`})`);
+    return counter.last;
   }
 
   eventsAfter(id: string, afterSeq: number, limit = 500): Promise<EventRow[]> {

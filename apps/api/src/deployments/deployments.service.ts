@@ -16,11 +16,16 @@ import { AppError, ValidationError } from '../common/app-error.js';
 import { CONFIG, type Config } from '../config/config.js';
 import { deriveRunSecret, SECRET_KEYS, type SecretKeys } from '../crypto/keys.js';
 import { Sealer } from '../crypto/sealer.js';
-import type { Executor, Tx } from '../database/database.js';
+import { DATABASE, type Database, type Executor, type Tx } from '../database/database.js';
 import { DomainsService } from '../domains/domains.service.js';
 import { RegistrarsService } from '../domains/registrars/registrars.service.js';
 import { parseSovereignKubeconfig, serializeKubeconfig } from '../helmwatch/kubeconfig.js';
 import { ComponentsService } from './components.service.js';
+import {
+  CoalescedReads,
+  type DeploymentSnapshotParts,
+  readDeploymentSnapshot,
+} from './deployment-snapshot.query.js';
 import {
   kubeconfigAlreadyPosted as alreadyPosted,
   emptyKubeconfig,
@@ -76,6 +81,7 @@ export class DeploymentsService {
     private readonly components: ComponentsService,
     private readonly audit: AuditService,
     private readonly scheduler: RunScheduler,
+    @Inject(DATABASE) private readonly database: Database,
   ) {}
 
   /**
@@ -129,10 +135,14 @@ export class DeploymentsService {
     return Promise.all(rows.map((row) => this.snapshot(row)));
   }
 
+  /** Snapshot reads of one deployment asked for together share one query (see CoalescedReads). */
+  private readonly snapshotReads = new CoalescedReads<DeploymentSnapshotParts | undefined>();
+
+  /** The snapshot of one deployment: the row, its phases and its components in one query (a hot read). */
   async get(id: string): Promise<Deployment> {
-    const row = await this.repo.get(id);
-    if (!row) throw notFound();
-    return this.snapshot(row);
+    const parts = await this.snapshotReads.read(id, () => readDeploymentSnapshot(this.database.pool, id));
+    if (!parts) throw notFound();
+    return toDeployment(parts.row, parts.phases, parts.components);
   }
 
   private async snapshot(row: DeploymentRow): Promise<Deployment> {
@@ -395,8 +405,8 @@ export class DeploymentsService {
 }
 
 export function toDeployment(
-  row: DeploymentRow,
-  phases: PhaseRow[],
+  row: DeploymentRow | DeploymentSnapshotParts['row'],
+  phases: (PhaseRow | DeploymentSnapshotParts['phases'][number])[],
   components: Deployment['components'],
 ): Deployment {
   const request = row.request as { org: { name: string }; domain: { mode: Deployment['domainMode'] } };

@@ -51,7 +51,17 @@ export class RunLease {
  * changes nothing (no event, no sequence number used); it stops its run instead.
  * The lock also yields the run's current status, so every status move is checked against it.
  */
+/** The most events one group commit stores (a burst beyond it takes several). */
+const EVENTS_PER_WRITE = 1_000;
+
 export class FencedRunWrites {
+  private queued: {
+    event: DeploymentEventInput;
+    resolve: (seq: number) => void;
+    reject: (error: unknown) => void;
+  }[] = [];
+  private writing?: Promise<void>;
+
   constructor(
     private readonly repo: DeploymentsRepository,
     private readonly lease: RunLease,
@@ -63,6 +73,8 @@ export class FencedRunWrites {
    */
   async transaction<T>(work: (tx: Executor, status: DeploymentStatus) => Promise<T>): Promise<T> {
     const { deploymentId, owner } = this.lease;
+    // Queued events come first, so what a run stores keeps the order it happened in.
+    await this.eventsStored();
     this.refuseIfGivenUp();
     return this.repo.db.transaction(async (tx) => {
       const status = await this.repo.lockHeldLease(tx, deploymentId, owner);
@@ -111,11 +123,55 @@ export class FencedRunWrites {
     });
   }
 
-  /** One statement, not a lock then a write: every line of tofu's output comes through here. */
-  async appendEvent(event: DeploymentEventInput): Promise<number> {
+  /**
+   * Queues `event` and resolves with its sequence number once it is stored. Events queued while a write is in flight are stored
+   * together by the next (a group commit: tofu's output arrives in bursts), in order and under gapless
+   * sequence numbers; the write's fence is part of the statement that numbers them.
+   */
+  appendEvent(event: DeploymentEventInput): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.queued.push({ event, resolve, reject });
+      this.startWriting();
+    });
+  }
+
+  /** One writer at a time; the next starts once it has settled (a synchronous refusal included). */
+  private startWriting(): void {
+    if (this.writing || !this.queued.length) return;
+    this.writing = this.writeQueued().finally(() => {
+      this.writing = undefined;
+      this.startWriting();
+    });
+  }
+
+  /** Events queued and not yet stored. */
+  get unstoredEvents(): number {
+    return this.queued.length;
+  }
+
+  /** Resolves once every event queued so far is stored (or has failed). */
+  async eventsStored(): Promise<void> {
+    while (this.writing) await this.writing;
+  }
+
+  private async writeQueued(): Promise<void> {
     const { deploymentId, owner } = this.lease;
-    this.refuseIfGivenUp();
-    return (await this.repo.appendHeldEvent(deploymentId, owner, event)) ?? this.lost();
+    while (this.queued.length) {
+      const batch = this.queued.splice(0, EVENTS_PER_WRITE);
+      try {
+        this.refuseIfGivenUp();
+        const last =
+          (await this.repo.appendHeldEvents(
+            deploymentId,
+            owner,
+            batch.map((q) => q.event),
+          )) ?? this.lost();
+        for (const [i, q] of batch.entries()) q.resolve(last - batch.length + 1 + i);
+      } catch (error) {
+        // Nothing after a refused write may be stored either: its order would no longer hold.
+        for (const q of [...batch, ...this.queued.splice(0)]) q.reject(error);
+      }
+    }
   }
 
   seedComponents(componentIds: string[]): Promise<void> {

@@ -17,6 +17,10 @@ export interface TofuRunOptions {
   onLine: (stream: 'stdout' | 'stderr', line: string) => void | Promise<void>;
 }
 
+/** Lines read but not yet handled at which reading pauses, and at which it goes on again. */
+const PAUSE_AT_LINES = 2_000;
+const RESUME_AT_LINES = 500;
+
 /** Thrown when the tofu binary cannot be started at all. */
 export class TofuNotFoundError extends Error {}
 
@@ -60,14 +64,25 @@ export async function runTofu(args: string[], options: TofuRunOptions): Promise<
   if (options.signal.aborted) stop();
   else options.signal.addEventListener('abort', stop, { once: true });
 
-  // Lines are handled strictly in order, across both streams, so stored events keep tofu's order.
+  // Lines are handled strictly in order, across both streams, so stored events keep tofu's order. When
+  // `onLine` falls behind, reading pauses (and tofu, its pipe full, waits) rather than queueing without bound.
   let queue = Promise.resolve();
+  let unhandled = 0;
+  const readers: ReturnType<typeof createInterface>[] = [];
   const pump = (stream: 'stdout' | 'stderr', source: NodeJS.ReadableStream | null) =>
     new Promise<void>((resolve) => {
       if (!source) return resolve();
       const lines = createInterface({ input: source, crlfDelay: Number.POSITIVE_INFINITY });
+      readers.push(lines);
       lines.on('line', (line) => {
-        if (line.trim()) queue = queue.then(() => options.onLine(stream, line)).catch(() => undefined);
+        if (!line.trim()) return;
+        if (++unhandled === PAUSE_AT_LINES) for (const reader of readers) reader.pause();
+        queue = queue
+          .then(() => options.onLine(stream, line))
+          .catch(() => undefined)
+          .finally(() => {
+            if (--unhandled === RESUME_AT_LINES) for (const reader of readers) reader.resume();
+          });
       });
       lines.on('close', resolve);
     });

@@ -41,6 +41,11 @@ export class WalletsRepository {
     await tx.insert(walletEntries).values(entry);
   }
 
+  /** Several ledger lines in one statement. */
+  async addEntries(tx: Executor, entries: (typeof walletEntries.$inferInsert)[]): Promise<void> {
+    if (entries.length) await tx.insert(walletEntries).values(entries);
+  }
+
   entries(userId: string, limit = 50): Promise<WalletEntryRow[]> {
     return this.db
       .select()

@@ -35,10 +35,6 @@ export class WalletsService {
     return this.repo.balances(userIds);
   }
 
-  async credit(tx: Tx, movement: WalletMovement): Promise<void> {
-    await this.repo.addEntry(tx, { ...movement, orderId: movement.orderId ?? null });
-  }
-
   /**
    * Draws `amountBaisa` under the wallet's lock (taking it again in one transaction is harmless), or
    * refuses with `insufficient_credit` when the balance does not cover it. Returns the balance after.
@@ -53,6 +49,30 @@ export class WalletsService {
       orderId: movement.orderId ?? null,
     });
     return balance - movement.amountBaisa;
+  }
+
+  /**
+   * A credit and a charge settled together, for a caller that holds the wallet's lock (lock()) and
+   * wants one read and one write: the balance plus the credit must cover the debit, or it refuses
+   * with `insufficient_credit` as debit() would after the credit. The ledger gets the credit line, then
+   * the debit line (a debit of 0 is left out, as its caller would skip it). Returns the balance after.
+   */
+  async settle(
+    tx: Tx,
+    userId: string,
+    lines: { credit?: Omit<WalletMovement, 'userId'>; debit?: Omit<WalletMovement, 'userId'> },
+  ): Promise<number> {
+    const credit = lines.credit;
+    const debit = lines.debit && lines.debit.amountBaisa > 0 ? lines.debit : undefined;
+    const covering = (await this.repo.balance(tx, userId)) + (credit?.amountBaisa ?? 0);
+    if (debit && covering < debit.amountBaisa) throw insufficientCredit(debit.amountBaisa, covering);
+    await this.repo.addEntries(tx, [
+      ...(credit ? [{ ...credit, userId, orderId: credit.orderId ?? null }] : []),
+      ...(debit
+        ? [{ ...debit, userId, amountBaisa: -debit.amountBaisa, orderId: debit.orderId ?? null }]
+        : []),
+    ]);
+    return covering - (debit?.amountBaisa ?? 0);
   }
 
   /** The customer's own view: balance and latest entries. */

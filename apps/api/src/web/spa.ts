@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { NotFoundFallback } from '../common/error.filter.js';
@@ -8,6 +8,11 @@ import type { NotFoundFallback } from '../common/error.filter.js';
 const API_PREFIXES = ['/api/', '/auth/', '/billing/'];
 const API_PATHS = ['/api', '/auth', '/billing', '/healthz', '/readyz', '/metrics'];
 
+/** Vite names every file under assets/ by its content hash, so a URL there never changes meaning. */
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+/** Everything else (index.html, favicon, logos) is revalidated by ETag on every use. */
+const REVALIDATE = 'no-cache';
+
 export function isApiPath(url: string): boolean {
   const path = url.split('?')[0] ?? '/';
   return API_PATHS.includes(path) || API_PREFIXES.some((prefix) => path.startsWith(prefix));
@@ -15,27 +20,37 @@ export function isApiPath(url: string): boolean {
 
 /**
  * Serves the built SPA: hashed assets as immutable files, and index.html for any other GET a
- * browser makes outside the api, so deep links such as /sovereign/wizard load the app.
+ * browser makes outside the api, so deep links such as /sovereign/wizard load the app. Files are
+ * sent precompressed: the `.br` / `.gz` siblings the web build writes (apps/web/scripts/compress.mjs)
+ * are chosen by the request's Accept-Encoding (q-values honoured, `vary: accept-encoding` always),
+ * falling back to the next encoding, then to the plain file, when a sibling is missing.
  */
 export class SpaFallback implements NotFoundFallback {
-  private constructor(private readonly indexHtml: string) {}
-
   static async register(app: FastifyInstance, webDir: string): Promise<SpaFallback | undefined> {
-    const indexPath = join(webDir, 'index.html');
-    if (!existsSync(indexPath)) return undefined;
+    if (!existsSync(join(webDir, 'index.html'))) return undefined;
+    const assetsDir = join(webDir, 'assets') + sep;
     await app.register(fastifyStatic, {
       root: webDir,
       prefix: '/',
       wildcard: false,
       index: false,
+      preCompressed: true,
+      // The siblings are reached through their original's URL only, never by their own.
+      globIgnore: ['**/*.br', '**/*.gz'],
       setHeaders: (res, path) => {
-        res.header(
-          'cache-control',
-          path.includes(`${join(webDir, 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
-        );
+        res.header('cache-control', path.startsWith(assetsDir) ? IMMUTABLE : REVALIDATE);
       },
     });
-    return new SpaFallback(readFileSync(indexPath, 'utf8'));
+    const fallback = new SpaFallback();
+    // Client routes are answered here, before the router gives up: the way through Nest's not-found
+    // error costs several times the file itself on the sign-in page's first request. Whatever this
+    // does not take (api paths, non-HTML requests) gets the usual 404 in the one error shape.
+    app.route({
+      method: ['GET', 'HEAD'],
+      url: '/*',
+      handler: (request, reply) => (fallback.handle(request, reply) ? reply : reply.callNotFound()),
+    });
+    return fallback;
   }
 
   handle(request: FastifyRequest, reply: FastifyReply): boolean {
@@ -43,11 +58,8 @@ export class SpaFallback implements NotFoundFallback {
     if (isApiPath(request.url)) return false;
     const accept = request.headers.accept ?? '';
     if (accept && !accept.includes('text/html') && !accept.includes('*/*')) return false;
-    reply
-      .status(200)
-      .header('cache-control', 'no-cache')
-      .type('text/html; charset=utf-8')
-      .send(this.indexHtml);
+    // Through the same negotiation, headers and ETag as the file served at /index.html.
+    reply.status(200).sendFile('index.html');
     return true;
   }
 }

@@ -48,10 +48,19 @@ export interface RunContext {
   tofuRole?: TofuDbRole;
   prepared: boolean;
   planned: boolean;
+  /** Stores an event (redacted) and resolves once it is stored. */
   emit(event: DeploymentEventInput): Promise<void>;
+  /**
+   * Queues an event (redacted) to be stored with the others that arrive meanwhile, without waiting for it;
+   * `onFailure` hears if it cannot be. Returns a promise to wait on only when the queue is long (backpressure).
+   */
+  queue(event: DeploymentEventInput, onFailure: (error: unknown) => void): Promise<void> | undefined;
   /** Emits one stdout line of `phase`. */
   log(phase: string, line: string): Promise<void>;
 }
+
+/** Queued events past which the producer waits for them to be stored. */
+const QUEUED_EVENTS_WAIT_AT = 5_000;
 
 /** One phase of the run (docs/architecture.md): idempotent, so a run may start again from it (retry, resume). */
 export type Phase = (ctx: RunContext) => Promise<void>;
@@ -113,6 +122,10 @@ export async function createRunContext(lease: RunLease, deps: RunDeps): Promise<
     prepared: false,
     planned: false,
     emit,
+    queue: (event, onFailure) => {
+      writes.appendEvent(redactEvent(event, redactor)).catch(onFailure);
+      return writes.unstoredEvents >= QUEUED_EVENTS_WAIT_AT ? writes.eventsStored() : undefined;
+    },
     log: (phase, line) => emit({ type: 'log', phase, stream: 'stdout', line }),
   };
 }

@@ -16,6 +16,13 @@ export async function tofuCommand(
 ): Promise<void> {
   const { config } = ctx.deps;
   const diagnostics: Diagnostic[] = [];
+  // Output is stored in batches without waiting line by line (RunContext.queue); the first failure to store
+  // is this command's failure.
+  let notStored: unknown;
+  const store = (event: Parameters<RunContext['queue']>[0]) =>
+    ctx.queue(event, (error) => {
+      notStored ??= error;
+    });
   let result: Awaited<ReturnType<typeof runTofu>>;
   try {
     result = await runTofu(args, {
@@ -27,17 +34,21 @@ export async function tofuCommand(
       onLine: async (stream, raw) => {
         const line = ctx.redactor.redact(raw);
         if (collect && stream === 'stdout') return collect(line);
-        if (stream === 'stderr') return ctx.emit({ type: 'log', phase, stream, line });
+        if (stream === 'stderr') return store({ type: 'log', phase, stream, line });
         const parsed = parseTofuLine(phase, line);
         if (parsed.diagnostic) diagnostics.push(parsed.diagnostic);
-        for (const event of parsed.events) await ctx.emit(event);
+        let backlog: Promise<void> | undefined;
+        for (const event of parsed.events) backlog = store(event);
+        return backlog;
       },
     });
+    await ctx.writes.eventsStored();
   } catch (error) {
     if (error instanceof TofuNotFoundError)
       throw new PhaseFailed(`OpenTofu could not be started from "${error.message}"`);
     throw error;
   }
+  if (notStored) throw notStored;
   if (result.cancelled) throw new PhaseFailed('Stopped on request');
   const ok = result.exitCode === 0 || (command === 'plan' && result.exitCode === 2);
   if (!ok) throw new PhaseFailed(describeFailure(command, diagnostics, result.exitCode));
