@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadTest, medianOf, ratio, report, SMOKE, startProduct } from './lib/harness.mjs';
+import { loadTest, medianOf, provisionRequest, ratio, report, SMOKE, startProduct } from './lib/harness.mjs';
 
 const CONNECTIONS = 50;
 const DURATION_MS = SMOKE ? 1_000 : 5_000;
@@ -107,40 +107,6 @@ async function startBare(bodies) {
   };
 }
 
-/** A provision request the api accepts (its run stops at preflight without tofu; reading it is what is measured). */
-function provisionRequest() {
-  return {
-    org: {
-      name: 'Bench Cloud',
-      industry: 'Telecommunications',
-      size: '10,000+',
-      headquarters: 'Muscat, Oman',
-      compliance: ['GDPR'],
-    },
-    topology: {
-      regions: [
-        {
-          provider: 'hetzner',
-          cloudRegion: 'fsn1',
-          controlPlaneSize: 'cpx32',
-          workerSize: 'cpx42',
-          workerCount: 1,
-        },
-      ],
-      haEnabled: false,
-    },
-    credentials: {
-      hetznerToken: 'HcT0k3nForTests0nlyAbcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHI',
-      hetznerProjectId: '1234567',
-      sshPublicKey:
-        'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl admin@bench',
-    },
-    components: ['harbor', 'grafana'],
-    domain: { mode: 'pool', poolDomain: 'omani.works', subdomain: 'bench' },
-    adminEmail: 'admin@bench.test',
-  };
-}
-
 async function main() {
   const product = await startProduct();
   let bare;
@@ -149,7 +115,7 @@ async function main() {
     const created = await fetch(`${product.base}/api/v1/deployments`, {
       method: 'POST',
       headers: { cookie, 'content-type': 'application/json' },
-      body: JSON.stringify(provisionRequest()),
+      body: JSON.stringify(provisionRequest('bench')),
     });
     if (created.status !== 201) throw new Error(`create: ${created.status} ${await created.text()}`);
     const { id } = await created.json();

@@ -229,3 +229,37 @@ export function report(title, rows) {
 
 /** `product / baseline`, for the ratio column. */
 export const ratio = (product, baseline) => (baseline ? product / baseline : Number.NaN);
+
+/** A provision request the api accepts; `subdomain` makes each run's name its own. */
+export function provisionRequest(subdomain) {
+  return {
+    org: {
+      name: 'Bench Cloud',
+      industry: 'Telecommunications',
+      size: '10,000+',
+      headquarters: 'Muscat, Oman',
+      compliance: ['GDPR'],
+    },
+    topology: {
+      regions: [
+        {
+          provider: 'hetzner',
+          cloudRegion: 'fsn1',
+          controlPlaneSize: 'cpx32',
+          workerSize: 'cpx42',
+          workerCount: 1,
+        },
+      ],
+      haEnabled: false,
+    },
+    credentials: {
+      hetznerToken: 'HcT0k3nForTests0nlyAbcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHI',
+      hetznerProjectId: '1234567',
+      sshPublicKey:
+        'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl admin@bench',
+    },
+    components: ['harbor', 'grafana'],
+    domain: { mode: 'pool', poolDomain: 'omani.works', subdomain },
+    adminEmail: 'admin@bench.test',
+  };
+}

@@ -15,6 +15,7 @@ import { fork } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { provisionRequest } from './harness.mjs';
 import { parseMessage, wallClock } from './tofu-lines.mjs';
 
 const TERMINAL = ['ready', 'failed', 'cancelled', 'wiped'];
@@ -218,40 +219,6 @@ function runReaderProcess() {
       agent.destroy();
     }
   });
-}
-
-/** A provision request the api accepts; `subdomain` makes each run's name its own. */
-export function provisionRequest(subdomain) {
-  return {
-    org: {
-      name: 'Bench Cloud',
-      industry: 'Telecommunications',
-      size: '10,000+',
-      headquarters: 'Muscat, Oman',
-      compliance: ['GDPR'],
-    },
-    topology: {
-      regions: [
-        {
-          provider: 'hetzner',
-          cloudRegion: 'fsn1',
-          controlPlaneSize: 'cpx32',
-          workerSize: 'cpx42',
-          workerCount: 1,
-        },
-      ],
-      haEnabled: false,
-    },
-    credentials: {
-      hetznerToken: 'HcT0k3nForTests0nlyAbcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHI',
-      hetznerProjectId: '1234567',
-      sshPublicKey:
-        'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl admin@bench',
-    },
-    components: ['harbor', 'grafana'],
-    domain: { mode: 'pool', poolDomain: 'omani.works', subdomain },
-    adminEmail: 'admin@bench.test',
-  };
 }
 
 /**
