@@ -11,6 +11,7 @@ import { PinoNestLogger } from './common/nest-logger.js';
 import { requestContext } from './common/request-context.js';
 import { registerSecurityHeaders } from './common/security-headers.js';
 import { fastifyTrustProxy } from './common/trust-proxy.js';
+import { registerLiveness } from './health/liveness.js';
 import { MetricsService } from './health/metrics.service.js';
 import { SpaFallback } from './web/spa.js';
 
@@ -35,6 +36,9 @@ export async function createApp(
     connectionTimeout: runtime.config.http.idleTimeoutMs,
     // A broken %-escape or an over-long path parameter is refused by the router before any route: in the one error shape.
     frameworkErrors: answerFrameworkError,
+    // No Express-style middleware is used (Fastify hooks do that work), so @fastify/middie and the
+    // hook it runs on every request are left out.
+    skipMiddie: true,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register(runtime, options.extraModules),
@@ -58,6 +62,7 @@ export async function createApp(
     done();
   });
 
+  registerLiveness(fastify);
   await app.register(fastifyCookie);
   // cloud-init PUTs the kubeconfig back as YAML; it is read as text and checked by the service.
   fastify.addContentTypeParser(

@@ -1,4 +1,4 @@
-import { healthSchema, type Readiness, readinessSchema } from '@catalyst/contracts';
+import { type Readiness, readinessSchema } from '@catalyst/contracts';
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/roles.decorator.js';
@@ -13,13 +13,6 @@ export class HealthController {
     private readonly health: HealthService,
     private readonly metrics: MetricsService,
   ) {}
-
-  /** The process is alive (no dependency is checked: a database outage must not restart pods). */
-  @Get('healthz')
-  @Returns(healthSchema)
-  healthz() {
-    return { status: 'ok' as const };
-  }
 
   @Get('readyz')
   @Returns(readinessSchema)

@@ -13,6 +13,10 @@ describe('health, readiness, metrics, OpenAPI', () => {
     const res = await t.app.inject({ method: 'GET', url: '/healthz' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ status: 'ok' });
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    // A plain Fastify route, yet the global hooks reach it like every other response.
+    expect(res.headers['x-request-id']).toBeTruthy();
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
   });
 
   it('is ready when the database answers and is migrated, and not ready when a migration is missing', async () => {
@@ -64,5 +68,8 @@ describe('health, readiness, metrics, OpenAPI', () => {
     expect(pinRequest.security).toEqual([]);
     expect(doc.paths['/api/v1/admin/mail-outbox'].get.description).toContain('superadmin');
     expect(doc.paths['/readyz'].get).toBeDefined();
+    expect(doc.paths['/healthz'].get.responses['200'].content['application/json'].schema).toMatchObject({
+      required: ['status'],
+    });
   });
 });

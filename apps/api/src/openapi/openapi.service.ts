@@ -1,4 +1,4 @@
-import { errorBodySchema } from '@catalyst/contracts';
+import { errorBodySchema, healthSchema } from '@catalyst/contracts';
 import { Injectable, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { PUBLIC_KEY, ROLES_KEY } from '../auth/roles.decorator.js';
 import { sessionCookieName } from '../auth/session-cookie.js';
 import { OPENAPI_BODY, OPENAPI_QUERY, OPENAPI_RESPONSE } from '../common/validation.js';
+import { LIVENESS_PATH } from '../health/liveness.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -97,6 +98,22 @@ export class OpenApiService {
         paths[path] = { ...paths[path], [RequestMethod[method].toLowerCase()]: operation };
       }
     }
+
+    // The liveness probe is a plain Fastify route (health/liveness.ts), so no controller names it.
+    paths[LIVENESS_PATH] = {
+      get: {
+        operationId: 'Health.healthz',
+        tags: ['Health'],
+        security: [],
+        responses: {
+          '200': {
+            description: 'Success',
+            content: { 'application/json': { schema: toJsonSchema(healthSchema, 'output') } },
+          },
+          default: { description: 'Error', ...errorResponse },
+        },
+      },
+    };
 
     this.document = {
       openapi: '3.1.0',
