@@ -237,11 +237,14 @@ export class DeploymentsRepository {
       .returning({ last: deployments.eventSeq });
     if (!counter) return undefined;
     const first = counter.last - events.length + 1;
-    await tx
-      .insert(deploymentEvents)
-      .values(
-        events.map((event, i) => ({ deploymentId: id, seq: first + i, type: event.type, payload: event })),
-      );
+    // One statement with two array parameters, whatever the batch's size: building a thousand-row VALUES
+    // list through the query builder cost more CPU than the insert itself.
+    const types = sql.param(events.map((event) => event.type));
+    const payloads = sql.param(events.map((event) => JSON.stringify(event)));
+    await tx.execute(sql`
+      insert into ${deploymentEvents} (deployment_id, seq, type, payload)
+      select ${id}, ${first - 1} + e.ord, e.type, e.payload
+      from unnest(${types}::text[], ${payloads}::jsonb[]) with ordinality as e(type, payload, ord)`);
     await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${`${id}:${counter.last}`})`);
     return counter.last;
   }
