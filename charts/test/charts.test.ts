@@ -235,6 +235,38 @@ describe('charts/catalyst, rendered by helm', () => {
     ]);
   });
 
+  it('grants the RBAC of tenant apps, and mounts the token, only with tenantApps.enabled', () => {
+    const plain = render(CATALYST);
+    expect(plain.filter((o) => o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding')).toEqual([]);
+    const objects = render(CATALYST, ['--set', 'tenantApps.enabled=true']);
+    expect(get(only(objects, 'Deployment'), 'spec.template.spec.automountServiceAccountToken')).toBe(true);
+    const role = only(objects, 'ClusterRole');
+    const rules = get(role, 'rules') as { apiGroups: string[]; resources: string[]; verbs: string[] }[];
+    const granted = rules.flatMap((rule) =>
+      rule.resources.flatMap((resource) =>
+        rule.verbs.map((verb) => `${rule.apiGroups[0] || 'core'}/${resource}:${verb}`),
+      ),
+    );
+    // Nothing beyond what the api calls: no wildcard, no reading Secrets, no workloads written but their scale.
+    expect(granted.some((g) => g.includes('*'))).toBe(false);
+    expect(granted.filter((g) => g.startsWith('core/secrets'))).toEqual([
+      'core/secrets:list',
+      'core/secrets:delete',
+    ]);
+    expect(granted).toContain('helm.toolkit.fluxcd.io/helmreleases:watch');
+    expect(granted).toContain('apps/deployments/scale:patch');
+    expect(granted.filter((g) => g.startsWith('apps/deployments:'))).toEqual(['apps/deployments:list']);
+    const binding = only(objects, 'ClusterRoleBinding');
+    expect(get(binding, 'roleRef.name')).toBe(role.metadata.name);
+    expect(get(binding, 'subjects')).toEqual([
+      {
+        kind: 'ServiceAccount',
+        name: get(only(objects, 'ServiceAccount'), 'metadata.name'),
+        namespace: expect.any(String),
+      },
+    ]);
+  });
+
   it('renders the HA values: replicas, PodDisruptionBudget, CloudNativePG Cluster, Ingress, spread', () => {
     const objects = render(CATALYST, ['--values', join(CATALYST, 'ci/ha-values.yaml')]);
     expect(objects.map((o) => o.kind).sort()).toEqual([

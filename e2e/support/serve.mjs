@@ -19,6 +19,16 @@ const hetzner = new HetznerEmulator();
 const hcloudEndpoint = await hetzner.start();
 hetzner.addToken({ token: E2E_HETZNER.token, permission: 'read-write', projectId: E2E_HETZNER.projectId });
 
+// The cluster the product runs on, where tenants' apps go: the api tests' kube-apiserver emulator (https,
+// its certificate pinned in the kubeconfig) with its helm-controller, which brings an app's release to
+// Ready a moment after it is created, so the tenant sees "Installing…" turn into "Running".
+const { KubeApiServerEmulator } = await import(
+  '../../apps/api/test/fixtures/kube/kube-apiserver.emulator.ts'
+);
+const kube = new KubeApiServerEmulator({ tls: true });
+await kube.start();
+kube.startHelmController({ delayMs: 1_500 });
+
 const mails = [];
 const smtp = new SMTPServer({
   authOptional: true,
@@ -67,6 +77,8 @@ const inbox = createServer((req, res) => {
 await new Promise((resolve) => inbox.listen(E2E_PORTS.inbox, '127.0.0.1', resolve));
 
 const dataDir = mkdtempSync(join(tmpdir(), 'catalyst-e2e-'));
+const kubeconfig = join(dataDir, 'kubeconfig');
+writeFileSync(kubeconfig, kube.kubeconfig());
 
 // A `tofu` for the product: the api's test fixture behind a wrapper (as apps/api/test/helpers/tofu-bin.ts
 // does), because the api passes tofu only the variables it chooses, so the fixture's knobs travel in the wrapper.
@@ -96,6 +108,7 @@ const productEnv = {
   HCLOUD_ENDPOINT: hcloudEndpoint,
   // Short leases, so a restarted api takes over runs quickly.
   CATALYST_RUN_LEASE_TTL: '3s',
+  KUBECONFIG: kubeconfig,
 };
 
 let product;
@@ -139,6 +152,7 @@ async function stop(code) {
   inbox.close();
   smtp.close();
   await hetzner.stop();
+  await kube.stop();
   rmSync(dataDir, { recursive: true, force: true });
   process.exit(code);
 }

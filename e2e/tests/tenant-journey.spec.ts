@@ -92,12 +92,15 @@ test('an admin issues a voucher; the tenant redeems it, creates an environment a
   expect(expectedBalance).not.toBe('100.000 OMR');
   await tenant.getByRole('button', { name: 'Install WordPress' }).click();
 
+  // Installing… on the cluster (nothing charged yet), then Running with its address, without a reload.
+  const row = tenant.getByTestId('install-row-wordpress-production');
+  await expect(row.getByTestId('install-status')).toHaveText(/Installing/);
+  await expect(tenant.getByTestId('wallet-balance')).toHaveText('100.000 OMR');
+  await expect(row.getByTestId('install-status')).toHaveText('Running', { timeout: 20_000 });
   const url = tenant.getByRole('link', { name: /^https:\/\/wordpress\.production\.acme-e2e\./ });
   await expect(url).toBeVisible();
+  // Charged when it started running.
   await expect(tenant.getByTestId('wallet-balance')).toHaveText(expectedBalance ?? '');
-  await expect(
-    tenant.getByTestId('install-row-wordpress-production').getByTestId('install-status'),
-  ).toHaveText(/Installing|Running/);
   await tenant.screenshot({ path: artifact('journey-4-marketplace-installed'), fullPage: true });
 
   // Back at the BSS: the voucher has been used once of once.

@@ -11,6 +11,12 @@ export const domainEventPayloadSchemas = {
     name: z.string(),
     ownerUserId: z.string(),
   }),
+  'catalyst.tenant.deleted': z.object({
+    orgId: z.string(),
+    slug: z.string(),
+    fqdn: z.string(),
+    poolDomain: z.string(),
+  }),
   'catalyst.tenant.updated': z.object({ orgId: z.string(), slug: z.string(), changes: z.array(z.string()) }),
   'catalyst.order.placed': z.object({
     orderId: z.string(),
@@ -36,6 +42,30 @@ export const domainEventPayloadSchemas = {
     creditBaisa: z.number().int(),
   }),
   'catalyst.deployment.status': z.object({ deploymentId: z.string(), fqdn: z.string(), status: z.string() }),
+  // A tenant's apps: requests (consumed to do the cluster work) and what the cluster reported.
+  'catalyst.app.install-requested': z.object({ installId: z.string(), orgId: z.string(), appId: z.string() }),
+  'catalyst.app.retry-requested': z.object({ installId: z.string() }),
+  'catalyst.app.uninstall-requested': z.object({ installId: z.string() }),
+  'catalyst.app.running': z.object({ installId: z.string(), orgId: z.string(), appId: z.string() }),
+  'catalyst.app.failed': z.object({
+    installId: z.string(),
+    orgId: z.string(),
+    appId: z.string(),
+    message: z.string(),
+  }),
+  'catalyst.app.suspended': z.object({
+    installId: z.string(),
+    orgId: z.string(),
+    appId: z.string(),
+    reason: z.string(),
+  }),
+  'catalyst.app.resume-requested': z.object({ installId: z.string() }),
+  'catalyst.app.removed': z.object({ installId: z.string(), orgId: z.string(), appId: z.string() }),
+  'catalyst.environment.delete-requested': z.object({
+    environmentId: z.string(),
+    orgId: z.string(),
+    namespace: z.string(),
+  }),
 } as const;
 
 export type DomainEventType = keyof typeof domainEventPayloadSchemas;

@@ -32,22 +32,46 @@ export const catalogAppSchema = z.object({
   description: z.string(),
   monthlyPriceBaisa: z.number().int(),
   monthlyPriceOmr: z.string(),
+  /** The Postgres-backed bundle: the app comes with its own PostgreSQL cluster. */
+  postgres: z.boolean(),
 });
 export type CatalogApp = z.infer<typeof catalogAppSchema>;
 export const catalogAppListSchema = z.object({ apps: z.array(catalogAppSchema) });
 
 export const installAppSchema = z.strictObject({ appId: z.string().trim().min(1).max(64) });
+/**
+ * An installed app's life, as the cluster reports it: `installing` until its HelmRelease is Ready
+ * (`running`) or has failed (`failed`, with Flux's message); `suspended` when the wallet could not pay
+ * a month (the message says so); `uninstalling` until the release is gone, then `removed`.
+ */
+export const appStatuses = [
+  'installing',
+  'running',
+  'failed',
+  'suspended',
+  'uninstalling',
+  'removed',
+] as const;
+export type AppStatus = (typeof appStatuses)[number];
 export const appInstallSchema = z.object({
   id: z.uuid(),
   appId: z.string(),
   environment: z.string(),
   url: z.string(),
-  status: z.enum(['installing', 'running', 'uninstalled']),
+  status: z.enum(appStatuses),
+  /** Why it failed (Flux's message) or is suspended; null otherwise. */
+  message: z.string().nullable(),
   monthlyPriceBaisa: z.number().int(),
+  /** Paid up to this instant; null until the app first runs (it is charged when it starts running). */
+  paidUntil: z.iso.datetime().nullable(),
   createdAt: z.iso.datetime(),
 });
 export type AppInstall = z.infer<typeof appInstallSchema>;
 export const appInstallListSchema = z.object({ apps: z.array(appInstallSchema) });
+
+/** GET /api/v1/tenant/pool-domains: the parent domains a new organization may be named under. */
+export const tenantPoolDomainsSchema = z.object({ poolDomains: z.array(z.string()) });
+export type TenantPoolDomains = z.infer<typeof tenantPoolDomainsSchema>;
 
 export const bssTenantSchema = z.object({
   slug: z.string(),
@@ -56,6 +80,10 @@ export const bssTenantSchema = z.object({
   fqdn: z.string(),
   balanceBaisa: z.number().int(),
   balanceOmr: z.string(),
+  /** What the org's running (and suspended) apps cost a month. */
+  monthlyRunRateBaisa: z.number().int(),
+  monthlyRunRateOmr: z.string(),
+  suspendedApps: z.array(z.object({ appId: z.string(), environment: z.string() })),
   createdAt: z.iso.datetime(),
 });
 export const bssTenantListSchema = z.object({ tenants: z.array(bssTenantSchema) });

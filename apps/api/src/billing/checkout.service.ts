@@ -107,6 +107,7 @@ export class CheckoutService {
       : undefined;
     const credit = voucher?.creditBaisa ?? 0;
     const { org, created } = await this.orgFor(tx, input, user);
+    await this.orgs.setPlan(tx, org.id, plan.id);
     const orderId = randomUUID();
     const balance = await this.wallets.settle(tx, user.userId, {
       credit: voucher ? { amountBaisa: credit, reason: `voucher:${voucher.code}`, orderId } : undefined,

@@ -59,6 +59,9 @@ describe('the BSS read models', () => {
         fqdn: 'bss-free.omani.homes',
         balanceBaisa: 0,
         balanceOmr: '0.000',
+        monthlyRunRateBaisa: 0,
+        monthlyRunRateOmr: '0.000',
+        suspendedApps: [],
         createdAt: expect.any(String),
       },
       {
@@ -68,6 +71,9 @@ describe('the BSS read models', () => {
         fqdn: 'bss-payer.omani.homes',
         balanceBaisa: 5_000,
         balanceOmr: '5.000',
+        monthlyRunRateBaisa: 0,
+        monthlyRunRateOmr: '0.000',
+        suspendedApps: [],
         createdAt: expect.any(String),
       },
     ]);

@@ -22,16 +22,19 @@ export class BssService {
     private readonly mail: MailService,
   ) {}
 
-  /** Every organization, newest first, with its owner and the owner's balance. */
+  /** Every organization, newest first, with its owner, the owner's balance, its apps' monthly cost and suspended apps. */
   async tenants(): Promise<BssTenant[]> {
     const orgs = await this.orgs.all();
     const ownerIds = [...new Set(orgs.map((org) => org.ownerId))];
-    const [emails, balances] = await Promise.all([
+    const [emails, balances, apps] = await Promise.all([
       this.users.emailsOf(ownerIds),
       this.wallets.balances(ownerIds),
+      this.orgs.billedApps(),
     ]);
     return orgs.map((org) => {
       const balance = balances.get(org.ownerId) ?? 0;
+      const own = apps.filter((app) => app.orgId === org.id);
+      const runRate = own.reduce((sum, app) => sum + app.monthlyPriceBaisa, 0);
       return {
         slug: org.slug,
         name: org.name,
@@ -40,6 +43,11 @@ export class BssService {
         fqdn: org.fqdn,
         balanceBaisa: balance,
         balanceOmr: omr(balance),
+        monthlyRunRateBaisa: runRate,
+        monthlyRunRateOmr: omr(runRate),
+        suspendedApps: own
+          .filter((app) => app.status === 'suspended')
+          .map((app) => ({ appId: app.appId, environment: app.environment })),
         createdAt: org.createdAt.toISOString(),
       };
     });

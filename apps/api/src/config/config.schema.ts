@@ -246,6 +246,21 @@ export const envSchema = z.object({
     .refine((v) => v.includes('{app}') && v.includes('{env}') && v.includes('{orgFqdn}'), {
       message: 'must contain {app}, {env} and {orgFqdn}',
     }),
+  CATALYST_INGRESS_IP: optionalString.pipe(
+    z
+      .string()
+      .refine((value) => isIP(value) !== 0, { message: 'must be an IPv4 or IPv6 address' })
+      .optional(),
+  ),
+  CATALYST_INGRESS_NAMESPACE: z.string().trim().min(1).default('kube-system'),
+  CATALYST_APPS_INGRESS_CLASS: z.string().trim().min(1).default('cilium'),
+  CATALYST_APPS_CLUSTER_ISSUER: z.string().trim().min(1).default('letsencrypt'),
+  CATALYST_APPS_CHART_REPOSITORY: z
+    .string()
+    .trim()
+    .default('oci://ghcr.io/openova-io/charts')
+    .pipe(urlString(['oci:', 'https:', 'http:'])),
+  CATALYST_APPS_BILLING_INTERVAL: duration('1h'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -34,6 +34,7 @@ export interface Config {
   deployments: DeploymentsConfig;
   /** Address of an installed tenant app, from `{app}`, `{env}` and `{orgFqdn}`. */
   appUrlPattern: string;
+  apps: AppsConfig;
 }
 
 export interface SignInConfig {
@@ -100,6 +101,25 @@ export interface DeploymentsConfig {
   leaseTtlSeconds: number;
   /** Hetzner rate budget: runs at once against one project. */
   maxRunsPerProject: number;
+}
+
+/** Tenants' marketplace apps, deployed into the cluster this Catalyst runs on. */
+export interface AppsConfig {
+  /**
+   * How to reach that cluster: in-cluster (its service account) when the pod runs there, else the
+   * kubeconfig file named by KUBECONFIG; neither → installs are refused with 503 cluster_unavailable.
+   */
+  cluster: { inCluster: true } | { inCluster: false; kubeconfigPath?: string };
+  /** Where tenant orgs' names point (`<slug>.<pool>` and `*.<slug>.<pool>`); unset → no records are written. */
+  ingressIp?: string;
+  /** The ingress controller's namespace: the only one a tenant namespace admits traffic from. */
+  ingressNamespace: string;
+  ingressClass: string;
+  clusterIssuer: string;
+  /** The Helm repository serving charts/app-* (a HelmRepository in every tenant namespace points at it). */
+  chartRepository: string;
+  /** How often running apps whose month is up are charged again. */
+  billingIntervalSeconds: number;
 }
 
 export interface DomainsConfig {
@@ -228,6 +248,21 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       },
     },
     appUrlPattern: e.CATALYST_APP_URL_PATTERN,
+    apps: {
+      // The two standard variables any Kubernetes client reads: kubelet sets the first in every pod.
+      cluster: env.KUBERNETES_SERVICE_HOST
+        ? { inCluster: true }
+        : {
+            inCluster: false,
+            kubeconfigPath: env.KUBECONFIG?.trim() ? resolve(cwd, env.KUBECONFIG.trim()) : undefined,
+          },
+      ingressIp: e.CATALYST_INGRESS_IP,
+      ingressNamespace: e.CATALYST_INGRESS_NAMESPACE,
+      ingressClass: e.CATALYST_APPS_INGRESS_CLASS,
+      clusterIssuer: e.CATALYST_APPS_CLUSTER_ISSUER,
+      chartRepository: e.CATALYST_APPS_CHART_REPOSITORY,
+      billingIntervalSeconds: e.CATALYST_APPS_BILLING_INTERVAL,
+    },
     deployments: {
       hcloudEndpoint: stripTrailingSlash(e.HCLOUD_ENDPOINT),
       tofuBin: e.CATALYST_TOFU_BIN,

@@ -39,6 +39,18 @@ export interface RegistrarAccess {
   credentials: unknown;
 }
 
+/** A tenant organization's name (`<slug>.<pool>`) and the tenant pool it is under. */
+export interface TenantOrgName {
+  fqdn: string;
+  poolDomain: string;
+}
+
+/** Tenant organizations' DNS was left alone: this Catalyst is not set up to write it (the caller logs why). */
+export interface TenantOrgDnsSkipped {
+  published: false;
+  reason: string;
+}
+
 /**
  * Names for Sovereigns: checks and reservations in pool domains, the authoritative zone in PowerDNS,
  * and the delegation to it — from the pool zone, through the customer's registrar, or (manual) by
@@ -47,6 +59,8 @@ export interface RegistrarAccess {
 @Injectable()
 export class DomainsService {
   private readonly config: DomainsConfig;
+  /** Where tenant organizations' names point (CATALYST_INGRESS_IP); unset → they are not written. */
+  private readonly ingressIp?: string;
   readonly publisher?: ZonePublisher;
   readonly delegation: DelegationChecker;
 
@@ -58,6 +72,7 @@ export class DomainsService {
     private readonly registrars: RegistrarsService,
   ) {
     this.config = config.domains;
+    this.ingressIp = config.apps.ingressIp;
     if (this.config.powerDns)
       this.publisher = new ZonePublisher(new PowerDnsClient(this.config.powerDns), this.config);
     this.delegation = new DelegationChecker(this.config.nameservers, this.config.resolver);
@@ -129,6 +144,48 @@ export class DomainsService {
       ex,
     );
     return claimed !== undefined;
+  }
+
+  /** Frees a tenant organization's name when the organization goes, in the caller's transaction. */
+  async releaseTenantName(ex: Executor, fqdn: string): Promise<void> {
+    const row = await this.allocations.lockByFqdn(ex, fqdn);
+    if (row) await this.allocations.delete(ex, row.id);
+  }
+
+  /**
+   * Points a tenant organization's name and `*.<name>` at the Sovereign's ingress, in its pool's zone.
+   * Converges, so an at-least-once consumer may call it again. Without PowerDNS, an ingress address or
+   * the pool among the tenant pools it writes nothing and says why.
+   */
+  async publishTenantOrg(
+    org: TenantOrgName,
+  ): Promise<{ published: true; fqdn: string; address: string } | TenantOrgDnsSkipped> {
+    const fqdn = tenantOrgFqdn(org);
+    const target = this.tenantOrgDns(org.poolDomain);
+    if ('reason' in target) return target;
+    try {
+      await target.publisher.publishOrgRecords(org.poolDomain, fqdn, target.address);
+    } catch (error) {
+      throw dnsFailure(error);
+    }
+    this.logger.info({ fqdn, address: target.address }, 'tenant organization published in DNS');
+    return { published: true, fqdn, address: target.address };
+  }
+
+  /** Removes what publishTenantOrg() wrote; names already gone are fine. Skips as publishTenantOrg() does. */
+  async withdrawTenantOrg(
+    org: TenantOrgName,
+  ): Promise<{ withdrawn: true; fqdn: string } | TenantOrgDnsSkipped> {
+    const fqdn = tenantOrgFqdn(org);
+    const target = this.tenantOrgDns(org.poolDomain);
+    if ('reason' in target) return target;
+    try {
+      await target.publisher.removeOrgRecords(org.poolDomain, fqdn);
+    } catch (error) {
+      throw dnsFailure(error);
+    }
+    this.logger.info({ fqdn }, 'tenant organization withdrawn from DNS');
+    return { withdrawn: true, fqdn };
   }
 
   /** Whether a label is kept for the control plane (it may not name a Sovereign or an organization). */
@@ -281,6 +338,21 @@ export class DomainsService {
     }
   }
 
+  /** Where tenant organizations' names are written, or why they are not. */
+  private tenantOrgDns(
+    poolDomain: string,
+  ): { publisher: ZonePublisher; address: string } | TenantOrgDnsSkipped {
+    if (!this.publisher) return { published: false, reason: 'PowerDNS is not configured (PDNS_API_URL)' };
+    if (!this.ingressIp) {
+      return { published: false, reason: 'the ingress address is not configured (CATALYST_INGRESS_IP)' };
+    }
+    // Only Catalyst's own tenant pools: never a record in a zone someone else keeps in this PowerDNS.
+    if (!this.config.tenantPoolDomains.includes(poolDomain)) {
+      return { published: false, reason: `${poolDomain} is not a tenant pool domain here` };
+    }
+    return { publisher: this.publisher, address: this.ingressIp };
+  }
+
   private requirePublisher(): ZonePublisher {
     if (!this.publisher) throw dnsNotConfigured();
     return this.publisher;
@@ -311,6 +383,16 @@ export class DomainsService {
     }
     return undefined;
   }
+}
+
+/** The organization's name, checked to be one label directly under its pool. */
+function tenantOrgFqdn({ fqdn, poolDomain }: TenantOrgName): string {
+  const name = fqdn.toLowerCase();
+  const suffix = `.${poolDomain.toLowerCase()}`;
+  if (!name.endsWith(suffix) || !isSubdomainLabel(name.slice(0, -suffix.length))) {
+    throw new AppError(422, 'invalid-format', `${fqdn} is not an organization's name under ${poolDomain}`);
+  }
+  return name;
 }
 
 export function toAllocation(row: AllocationRow): Allocation {

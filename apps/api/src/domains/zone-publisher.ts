@@ -1,6 +1,7 @@
+import { isIPv6 } from 'node:net';
 import type { DomainsConfig } from '../config/config.js';
 import { zoneExists } from './domains.errors.js';
-import { canonical, type PowerDnsClient, type Zone } from './powerdns.client.js';
+import { canonical, type PowerDnsClient, type RRset, type Zone } from './powerdns.client.js';
 
 /** The hosts every Sovereign answers on, all pointing at its load balancer. */
 export const CANONICAL_HOSTS = ['@', '*', 'console', 'api', 'gitea', 'harbor'] as const;
@@ -12,13 +13,16 @@ export const CANONICAL_HOSTS = ['@', '*', 'console', 'api', 'gitea', 'harbor'] a
  */
 export const CATALYST_ZONE_ACCOUNT = 'catalyst';
 
+/** The address record types a tenant organization's names may carry. */
+const ADDRESS_TYPES = ['A', 'AAAA'] as const;
+
 /** DS digest type 2 (SHA-256): the one every validating resolver supports. */
 const SHA256_DS = /^\d+ \d+ 2 [0-9a-f]+$/i;
 
 /**
  * Writes Sovereign DNS into PowerDNS: the authoritative zone of a Sovereign (signed, with its
- * canonical records) and the delegation to it from a pool zone. Every method converges: running it
- * again changes nothing.
+ * canonical records), the delegation to it from a pool zone, and tenant organizations' names in their
+ * pool zone. Every method converges: running it again changes nothing.
  */
 export class ZonePublisher {
   constructor(
@@ -114,6 +118,44 @@ export class ZonePublisher {
     ]);
   }
 
+  /**
+   * Points a tenant organization's name and every name under it (`*.`) at `address` in its pool zone:
+   * A for IPv4, AAAA for IPv6. Records of the other family are dropped in the same change, so a new
+   * ingress address converges whichever family it has. Nothing else in the pool zone is touched.
+   */
+  async publishOrgRecords(poolDomain: string, orgFqdn: string, address: string): Promise<void> {
+    await this.ensurePoolZone(poolDomain);
+    const type = isIPv6(address) ? 'AAAA' : 'A';
+    await this.pdns.patchRRsets(
+      poolDomain,
+      orgNames(orgFqdn).flatMap((name) =>
+        ADDRESS_TYPES.map(
+          (family): RRset =>
+            family === type
+              ? {
+                  name,
+                  type,
+                  ttl: this.config.recordTtlSeconds,
+                  changetype: 'REPLACE',
+                  records: [{ content: address, disabled: false }],
+                }
+              : { name, type: family, changetype: 'DELETE' },
+        ),
+      ),
+    );
+  }
+
+  /** Removes what publishOrgRecords() wrote; a pool zone that is not there has nothing to remove. */
+  async removeOrgRecords(poolDomain: string, orgFqdn: string): Promise<void> {
+    if (!(await this.pdns.getZone(poolDomain, false))) return;
+    await this.pdns.patchRRsets(
+      poolDomain,
+      orgNames(orgFqdn).flatMap((name) =>
+        ADDRESS_TYPES.map((type): RRset => ({ name, type, changetype: 'DELETE' })),
+      ),
+    );
+  }
+
   deleteZone(fqdn: string): Promise<boolean> {
     return this.pdns.deleteZone(fqdn);
   }
@@ -143,6 +185,11 @@ export class ZonePublisher {
 }
 
 type NamedZone = { name: string; zone: Zone | undefined };
+
+/** The names a tenant organization answers on: its own and, by wildcard, any name under it. */
+function orgNames(orgFqdn: string): string[] {
+  return [canonical(orgFqdn), canonical(`*.${orgFqdn}`)];
+}
 
 /** The first of zonesAtAndAbove() that blocks its first name: itself if Catalyst did not make it, any above. */
 function blockingIn(zones: NamedZone[]): string | undefined {

@@ -15,6 +15,7 @@ export interface HelmRelease {
     generation?: number;
     resourceVersion?: string;
     annotations?: Record<string, string>;
+    labels?: Record<string, string>;
   };
   status?: { observedGeneration?: number; conditions?: Condition[]; lastHandledReconcileAt?: string };
 }

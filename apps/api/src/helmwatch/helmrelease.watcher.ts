@@ -14,6 +14,11 @@ function isGone(error: unknown): boolean {
   );
 }
 
+/** Releases of one name may live in many namespaces (one per tenant environment). */
+function keyOf(item: HelmRelease): string {
+  return `${item.metadata.namespace ?? ''}/${item.metadata.name}`;
+}
+
 /**
  * List + watch of HelmReleases that never gives up: bookmarks advance the resourceVersion, a 410
  * (expired version, as an event or an HTTP status) triggers a fresh list, and any other end of the
@@ -32,7 +37,7 @@ export class HelmReleaseWatcher {
     private readonly kube: SovereignKube,
     private readonly logger: Logger,
     private readonly onRelease: (release: HelmRelease) => void,
-    private readonly onDeleted: (name: string) => void,
+    private readonly onDeleted: (name: string, namespace: string) => void,
     /** Called after each full list, when the picture is complete again. */
     private readonly onSynced: () => void = () => undefined,
   ) {}
@@ -66,8 +71,8 @@ export class HelmReleaseWatcher {
 
   private async relist(): Promise<void> {
     const { items, resourceVersion } = await this.kube.listHelmReleases();
-    const seen = new Set(items.map((item) => item.metadata.name));
-    for (const name of this.known) if (!seen.has(name)) this.deleted(name);
+    const seen = new Set(items.map(keyOf));
+    for (const key of this.known) if (!seen.has(key)) this.deleted(key);
     for (const item of items) this.upsert(item);
     this.resourceVersion = resourceVersion;
     if (!this.stopped) this.onSynced();
@@ -82,7 +87,7 @@ export class HelmReleaseWatcher {
     }
     if (item.metadata?.resourceVersion) this.resourceVersion = item.metadata.resourceVersion;
     if (type === 'ADDED' || type === 'MODIFIED') this.upsert(item);
-    if (type === 'DELETED') this.deleted(item.metadata.name);
+    if (type === 'DELETED') this.deleted(keyOf(item));
   }
 
   private onDone(error: unknown): void {
@@ -99,12 +104,13 @@ export class HelmReleaseWatcher {
   }
 
   private upsert(item: HelmRelease): void {
-    this.known.add(item.metadata.name);
+    this.known.add(keyOf(item));
     this.onRelease(item);
   }
 
-  private deleted(name: string): void {
-    this.known.delete(name);
-    this.onDeleted(name);
+  private deleted(key: string): void {
+    this.known.delete(key);
+    const [namespace = '', name = ''] = key.split('/');
+    this.onDeleted(name, namespace);
   }
 }

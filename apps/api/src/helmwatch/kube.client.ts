@@ -16,17 +16,29 @@ export const HELMRELEASES_PATH = `/apis/${GROUP}/${VERSION}/${PLURAL}`;
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
-/** The new Sovereign's kube-apiserver, through its kubeconfig, for exactly what Catalyst needs of it. */
+/**
+ * A kube-apiserver's HelmReleases, for exactly what Catalyst needs of them: a new Sovereign's (through
+ * its kubeconfig) or the cluster this Catalyst runs on (LocalCluster). With `labelSelector`, lists and
+ * watches see only the releases it selects.
+ */
 export class SovereignKube {
-  private readonly kc = new KubeConfig();
+  private readonly kc: KubeConfig;
   private readonly api: CustomObjectsApi;
 
   /**
    * Built from the parsed fields only (never `loadFromString`): client-node would otherwise honour
    * exec plugins, auth providers, file paths and proxies named in the text.
    */
-  constructor(kubeconfig: SovereignKubeconfig) {
-    this.kc.loadFromOptions(kubeConfigOptions(kubeconfig));
+  constructor(
+    kubeconfig: SovereignKubeconfig | KubeConfig,
+    private readonly labelSelector?: string,
+  ) {
+    if (kubeconfig instanceof KubeConfig) {
+      this.kc = kubeconfig;
+    } else {
+      this.kc = new KubeConfig();
+      this.kc.loadFromOptions(kubeConfigOptions(kubeconfig));
+    }
     this.api = this.kc.makeApiClient(CustomObjectsApi);
   }
 
@@ -35,6 +47,7 @@ export class SovereignKube {
       group: GROUP,
       version: VERSION,
       plural: PLURAL,
+      ...(this.labelSelector ? { labelSelector: this.labelSelector } : {}),
     })) as {
       items?: HelmRelease[];
       metadata?: { resourceVersion?: string };
@@ -68,7 +81,11 @@ export class SovereignKube {
   ): Promise<AbortController> {
     return new Watch(this.kc).watch(
       HELMRELEASES_PATH,
-      { resourceVersion, allowWatchBookmarks: true },
+      {
+        resourceVersion,
+        allowWatchBookmarks: true,
+        ...(this.labelSelector ? { labelSelector: this.labelSelector } : {}),
+      },
       (type, object) => onEvent(type as WatchEventType, object),
       done,
     );

@@ -80,3 +80,25 @@ export function signInLockedMail(input: {
   );
   return { subject, text, html };
 }
+
+/** To an organization's owner when a month of an app could not be paid and the app was stopped. */
+export function appSuspendedMail(input: {
+  appName: string;
+  environment: string;
+  org: string;
+  priceOmr: string;
+  marketplaceUrl: string;
+}): RenderedMail {
+  const subject = `${input.appName} in ${input.org}/${input.environment} is suspended`;
+  const text = [
+    `Your wallet could not pay the next month of ${input.appName} (${input.priceOmr} OMR) in ${input.org}/${input.environment}, so it has been stopped. Its data is kept.`,
+    '',
+    `Redeem a voucher to top up your wallet and it starts again: ${input.marketplaceUrl}`,
+  ].join('\n');
+  const html = layout(
+    `${input.appName} is suspended`,
+    `<p style="margin:0 0 16px">Your wallet could not pay the next month of <strong>${escapeHtml(input.appName)}</strong> (${escapeHtml(input.priceOmr)} OMR) in ${escapeHtml(input.org)}/${escapeHtml(input.environment)}, so it has been stopped. Its data is kept.</p>
+<p style="margin:0"><a href="${escapeHtml(input.marketplaceUrl)}" style="display:inline-block;background:#2459d6;color:#fff;text-decoration:none;padding:12px 20px;border-radius:8px;font-weight:600">Top up with a voucher</a></p>`,
+  );
+  return { subject, text, html };
+}

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Executor, Tx } from '../database/database.js';
+import { AppInstallsRepository } from './app-installs.repository.js';
 import { type OrgRow, TenantsRepository } from './tenants.repository.js';
 
 export type { OrgRow };
@@ -10,12 +11,20 @@ export type { OrgRow };
  */
 @Injectable()
 export class OrgsService {
-  constructor(private readonly repo: TenantsRepository) {}
+  constructor(
+    private readonly repo: TenantsRepository,
+    private readonly apps: AppInstallsRepository,
+  ) {}
 
   /** The organization the user joined first, if any. */
   async firstOf(userId: string, ex?: Executor): Promise<OrgRow | undefined> {
     const [membership] = await this.repo.membershipsOf(userId, ex);
     return membership?.org;
+  }
+
+  /** The plan of the org's latest order (its environments' quota), in the caller's transaction. */
+  setPlan(tx: Tx, orgId: string, planId: string): Promise<void> {
+    return this.repo.setPlan(tx, orgId, planId);
   }
 
   slugTaken(slug: string, ex?: Executor): Promise<boolean> {
@@ -30,6 +39,15 @@ export class OrgsService {
   /** Slugs of many organizations at once; an id without an organization is absent. */
   slugsOf(ids: string[]): Promise<Map<string, string>> {
     return this.repo.slugsOf(ids);
+  }
+
+  /** The running and suspended apps of every organization, with their monthly price (the BSS run-rate). */
+  billedApps() {
+    return this.apps.runRates();
+  }
+
+  async byId(id: string): Promise<OrgRow | undefined> {
+    return this.repo.orgById(id);
   }
 
   /** Every organization, newest first. */

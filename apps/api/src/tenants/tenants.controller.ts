@@ -8,6 +8,7 @@ import {
   environmentSchema,
   installAppSchema,
   orgListSchema,
+  tenantPoolDomainsSchema,
 } from '@catalyst/contracts';
 import { Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
 import { z } from 'zod';
@@ -26,6 +27,12 @@ export class TenantsController {
   @Returns(orgListSchema)
   async orgs(@CurrentUser() user: Principal) {
     return { orgs: await this.tenants.orgs(user) };
+  }
+
+  @Delete('orgs/:slug')
+  @HttpCode(204)
+  async deleteOrg(@ZodParam('slug', slugParam) slug: string, @CurrentUser() user: Principal) {
+    await this.tenants.deleteOrg(slug, user);
   }
 
   @Get('tenant/slug-check')
@@ -84,13 +91,32 @@ export class TenantsController {
     return this.tenants.install(slug, env, body.appId, user);
   }
 
-  @Delete('orgs/:slug/apps/:id')
-  @HttpCode(204)
-  async uninstall(
+  @Post('orgs/:slug/apps/:id/retry')
+  @HttpCode(202)
+  @Returns(appInstallSchema, 202)
+  retry(
     @ZodParam('slug', slugParam) slug: string,
     @ZodParam('id', z.uuid()) id: string,
     @CurrentUser() user: Principal,
   ) {
-    await this.tenants.uninstall(slug, id, user);
+    return this.tenants.retry(slug, id, user);
+  }
+
+  /** Answers at once with the app `uninstalling`; it is `removed` (and leaves the list) when the cluster is done. */
+  @Delete('orgs/:slug/apps/:id')
+  @HttpCode(202)
+  @Returns(appInstallSchema, 202)
+  uninstall(
+    @ZodParam('slug', slugParam) slug: string,
+    @ZodParam('id', z.uuid()) id: string,
+    @CurrentUser() user: Principal,
+  ) {
+    return this.tenants.uninstall(slug, id, user);
+  }
+
+  @Get('tenant/pool-domains')
+  @Returns(tenantPoolDomainsSchema)
+  poolDomains() {
+    return { poolDomains: this.tenants.poolDomains() };
   }
 }

@@ -1,16 +1,34 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
 import { DomainsModule } from '../domains/domains.module.js';
+import { HelmwatchModule } from '../helmwatch/helmwatch.module.js';
+import { MailModule } from '../mail/mail.module.js';
 import { WalletsModule } from '../wallets/wallets.module.js';
+import { AppBilling } from './app-billing.service.js';
+import { AppInstallsRepository } from './app-installs.repository.js';
+import { AppLifecycle } from './app-lifecycle.service.js';
+import { OrgDns } from './org-dns.listener.js';
 import { OrgsService } from './orgs.service.js';
 import { TenantsController } from './tenants.controller.js';
 import { TenantsRepository } from './tenants.repository.js';
 import { TenantsService } from './tenants.service.js';
 
-/** A tenant's workspace: organizations, environments and app installs (paid through WalletsService). */
+/**
+ * A tenant's workspace: organizations, environments and the apps installed in them, deployed into the
+ * cluster this Catalyst runs on (AppLifecycle) and paid monthly through WalletsService (AppBilling).
+ */
 @Module({
-  imports: [DomainsModule, WalletsModule],
+  imports: [AuthModule, DomainsModule, HelmwatchModule, MailModule, WalletsModule],
   controllers: [TenantsController],
-  providers: [TenantsRepository, TenantsService, OrgsService],
-  exports: [OrgsService],
+  providers: [
+    TenantsRepository,
+    TenantsService,
+    OrgsService,
+    AppInstallsRepository,
+    AppBilling,
+    AppLifecycle,
+    OrgDns,
+  ],
+  exports: [OrgsService, AppBilling],
 })
 export class TenantsModule {}

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { DATABASE, type Database, type Executor } from '../database/database.js';
 import { appInstalls, environments, organizations, orgMembers } from './tenants.schema.js';
 
@@ -41,6 +41,28 @@ export class TenantsRepository {
     return rows.length > 0;
   }
 
+  async orgById(id: string): Promise<OrgRow | undefined> {
+    const [row] = await this.db.select().from(organizations).where(eq(organizations.id, id));
+    return row;
+  }
+
+  /** Every environment of the org, those being deleted included. */
+  async environmentCount(orgId: string): Promise<number> {
+    const rows = await this.db
+      .select({ id: environments.id })
+      .from(environments)
+      .where(eq(environments.orgId, orgId));
+    return rows.length;
+  }
+
+  async deleteOrg(tx: Executor, orgId: string): Promise<void> {
+    await tx.delete(organizations).where(eq(organizations.id, orgId));
+  }
+
+  async setPlan(tx: Executor, orgId: string, planId: string): Promise<void> {
+    await tx.update(organizations).set({ planId }).where(eq(organizations.id, orgId));
+  }
+
   async createOrg(tx: Executor, row: typeof organizations.$inferInsert): Promise<OrgRow> {
     const [org] = await tx.insert(organizations).values(row).returning();
     if (!org) throw new Error('org insert returned nothing');
@@ -48,11 +70,12 @@ export class TenantsRepository {
     return org;
   }
 
+  /** The org's environments, without those being deleted. */
   environments(orgId: string) {
     return this.db
       .select()
       .from(environments)
-      .where(eq(environments.orgId, orgId))
+      .where(and(eq(environments.orgId, orgId), isNull(environments.deletingAt)))
       .orderBy(asc(environments.createdAt));
   }
 
@@ -60,7 +83,9 @@ export class TenantsRepository {
     const [row] = await this.db
       .select()
       .from(environments)
-      .where(and(eq(environments.orgId, orgId), eq(environments.name, name)));
+      .where(
+        and(eq(environments.orgId, orgId), eq(environments.name, name), isNull(environments.deletingAt)),
+      );
     return row;
   }
 
@@ -74,10 +99,12 @@ export class TenantsRepository {
     return row;
   }
 
-  async deleteEnvironment(orgId: string, name: string): Promise<boolean> {
-    const rows = await this.db
-      .delete(environments)
-      .where(and(eq(environments.orgId, orgId), eq(environments.name, name)))
+  /** False when its deletion was asked for already. */
+  async markEnvironmentDeleting(tx: Executor, id: string): Promise<boolean> {
+    const rows = await tx
+      .update(environments)
+      .set({ deletingAt: sql`now()` })
+      .where(and(eq(environments.id, id), isNull(environments.deletingAt)))
       .returning({ id: environments.id });
     return rows.length > 0;
   }
@@ -93,17 +120,8 @@ export class TenantsRepository {
       .select({ install: appInstalls, environment: environments.name })
       .from(appInstalls)
       .innerJoin(environments, eq(environments.id, appInstalls.environmentId))
-      .where(and(eq(appInstalls.orgId, orgId), isNull(appInstalls.uninstalledAt)))
+      .where(and(eq(appInstalls.orgId, orgId), ne(appInstalls.status, 'removed')))
       .orderBy(asc(appInstalls.createdAt));
-  }
-
-  async uninstall(orgId: string, id: string): Promise<boolean> {
-    const rows = await this.db
-      .update(appInstalls)
-      .set({ status: 'uninstalled', uninstalledAt: sql`now()` })
-      .where(and(eq(appInstalls.id, id), eq(appInstalls.orgId, orgId), isNull(appInstalls.uninstalledAt)))
-      .returning({ id: appInstalls.id });
-    return rows.length > 0;
   }
 
   /** Slugs of many orgs in one query (an id without an org is absent). */

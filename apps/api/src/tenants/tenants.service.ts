@@ -1,5 +1,6 @@
 import {
   type AppInstall,
+  type AppStatus,
   findMarketplaceApp,
   marketplaceApps,
   type Org,
@@ -11,7 +12,12 @@ import type { Principal } from '../auth/roles.decorator.js';
 import { AppError, NotFoundError } from '../common/app-error.js';
 import { CONFIG, type Config } from '../config/config.js';
 import { DomainsService } from '../domains/domains.service.js';
+import { EventsService } from '../events/events.service.js';
+import { LocalCluster } from '../helmwatch/local-cluster.js';
+import { namespaceOf } from '../helmwatch/tenant-cluster.js';
+import { insufficientCredit } from '../wallets/wallets.errors.js';
 import { WalletsService } from '../wallets/wallets.service.js';
+import { AppInstallsRepository, type InstallRow } from './app-installs.repository.js';
 import { type OrgRow, TenantsRepository } from './tenants.repository.js';
 
 const orgNotFound = () => new NotFoundError('No such organization', 'org_not_found');
@@ -24,6 +30,9 @@ export class TenantsService {
     private readonly repo: TenantsRepository,
     private readonly wallets: WalletsService,
     private readonly domains: DomainsService,
+    private readonly events: EventsService,
+    private readonly cluster: LocalCluster,
+    private readonly appInstalls: AppInstallsRepository,
   ) {}
 
   async orgs(user: Principal): Promise<Org[]> {
@@ -45,6 +54,29 @@ export class TenantsService {
       : { available: true };
   }
 
+  /**
+   * Deletes an organization its owner no longer wants: only once it has no environment left (their
+   * apps and namespaces go with them), so nothing runs unpaid. Its name is freed and its DNS records
+   * are removed (OrgDns, from the event); the owner's wallet stays theirs.
+   */
+  async deleteOrg(slug: string, user: Principal): Promise<void> {
+    const { org, role } = await this.member(slug, user);
+    if (role !== 'owner')
+      throw new AppError(403, 'not_org_owner', 'Only the owner can delete the organization');
+    if (await this.repo.environmentCount(org.id))
+      throw new AppError(409, 'org_not_empty', `Delete the environments of ${org.slug} first`);
+    await this.repo.db.transaction(async (tx) => {
+      await this.domains.releaseTenantName(tx, org.fqdn);
+      await this.repo.deleteOrg(tx, org.id);
+      await this.events.record(tx, 'catalyst.tenant.deleted', {
+        orgId: org.id,
+        slug: org.slug,
+        fqdn: org.fqdn,
+        poolDomain: org.poolDomain,
+      });
+    });
+  }
+
   async environments(slug: string, user: Principal) {
     const { org } = await this.member(slug, user);
     return (await this.repo.environments(org.id)).map((e) => ({
@@ -61,39 +93,78 @@ export class TenantsService {
     return { name: created.name, createdAt: created.createdAt.toISOString() };
   }
 
+  /**
+   * Deletes the environment: its apps are uninstalled, then its namespace and the row go (done by
+   * AppLifecycle from the event). From now on it is not listed and takes no installs.
+   */
   async deleteEnvironment(slug: string, name: string, user: Principal): Promise<void> {
     const { org } = await this.member(slug, user);
-    if (!(await this.repo.deleteEnvironment(org.id, name)))
-      throw new NotFoundError(`No environment "${name}"`, 'environment_not_found');
+    const environment = await this.repo.environment(org.id, name);
+    if (!environment) throw new NotFoundError(`No environment "${name}"`, 'environment_not_found');
+    await this.repo.db.transaction(async (tx) => {
+      if (!(await this.repo.markEnvironmentDeleting(tx, environment.id))) return;
+      for (const app of await this.appInstalls.liveIn(environment.id, tx)) {
+        await this.appInstalls.transition(
+          tx,
+          app.id,
+          ['installing', 'running', 'failed', 'suspended', 'uninstalling'],
+          'uninstalling',
+        );
+      }
+      await this.events.record(tx, 'catalyst.environment.delete-requested', {
+        environmentId: environment.id,
+        orgId: org.id,
+        namespace: namespaceOf(org.slug, environment.name),
+      });
+    });
   }
 
-  /** Installs an app: the first month is drawn from the org owner's wallet in the same transaction. */
+  /**
+   * Asks for an app to be installed: the row (`installing`) and the request event in one transaction;
+   * the cluster work and the first month's charge follow (AppLifecycle). Refused up front when there
+   * is no cluster to deploy into, or the wallet could not pay the first month.
+   */
   async install(slug: string, envName: string, appId: string, user: Principal): Promise<AppInstall> {
     const { org } = await this.member(slug, user);
     const app = findMarketplaceApp(appId);
     if (!app) throw new AppError(422, 'unknown_app', `No app "${appId}" in the catalog`);
     const environment = await this.repo.environment(org.id, envName);
     if (!environment) throw new NotFoundError(`No environment "${envName}"`, 'environment_not_found');
+    this.cluster.clients();
+    const balance = await this.wallets.balance(org.ownerId);
+    if (balance < app.monthlyPriceBaisa) throw insufficientCredit(app.monthlyPriceBaisa, balance);
     const url = this.config.appUrlPattern
       .replace('{app}', app.id)
       .replace('{env}', environment.name)
       .replace('{orgFqdn}', org.fqdn);
-    const install = await this.repo.db.transaction(async (tx) => {
-      await this.wallets.debit(tx, {
-        userId: org.ownerId,
-        amountBaisa: app.monthlyPriceBaisa,
-        reason: `app:${app.id}:${environment.name}`,
+    try {
+      const install = await this.repo.db.transaction(async (tx) => {
+        const row = await this.repo.insertInstall(tx, {
+          orgId: org.id,
+          environmentId: environment.id,
+          appId: app.id,
+          namespace: namespaceOf(org.slug, environment.name),
+          url,
+          status: 'installing',
+          monthlyPriceBaisa: app.monthlyPriceBaisa,
+        });
+        await this.events.record(tx, 'catalyst.app.install-requested', {
+          installId: row.id,
+          orgId: org.id,
+          appId: app.id,
+        });
+        return row;
       });
-      return this.repo.insertInstall(tx, {
-        orgId: org.id,
-        environmentId: environment.id,
-        appId: app.id,
-        url,
-        status: 'installing',
-        monthlyPriceBaisa: app.monthlyPriceBaisa,
-      });
-    });
-    return { ...toInstall(install), environment: environment.name };
+      return { ...toInstall(install), environment: environment.name };
+    } catch (error) {
+      if (isUniqueViolation(error, 'app_installs_one_per_environment'))
+        throw new AppError(
+          409,
+          'app_already_installed',
+          `${app.name} is already installed in ${environment.name}`,
+        );
+      throw error;
+    }
   }
 
   async installs(slug: string, user: Principal): Promise<AppInstall[]> {
@@ -104,15 +175,68 @@ export class TenantsService {
     }));
   }
 
-  /** Stops the charge: no further months are drawn for an uninstalled app. */
-  async uninstall(slug: string, id: string, user: Principal): Promise<void> {
+  /** A failed app is tried again: `installing`, and Flux is asked to reconcile its release. */
+  async retry(slug: string, id: string, user: Principal): Promise<AppInstall> {
+    return this.request(
+      slug,
+      id,
+      user,
+      ['failed'],
+      'installing',
+      'catalyst.app.retry-requested',
+      () => new AppError(409, 'app_not_failed', 'Only a failed app can be retried'),
+    );
+  }
+
+  /** Stops the app and its charge: `uninstalling` until the cluster has removed it, then `removed`. */
+  async uninstall(slug: string, id: string, user: Principal): Promise<AppInstall> {
+    return this.request(
+      slug,
+      id,
+      user,
+      ['installing', 'running', 'failed', 'suspended'],
+      'uninstalling',
+      'catalyst.app.uninstall-requested',
+      () => new NotFoundError('No such installed app', 'app_not_found'),
+    );
+  }
+
+  private async request(
+    slug: string,
+    id: string,
+    user: Principal,
+    from: AppStatus[],
+    to: AppStatus,
+    event: 'catalyst.app.retry-requested' | 'catalyst.app.uninstall-requested',
+    refusal: () => Error,
+  ): Promise<AppInstall> {
     const { org } = await this.member(slug, user);
-    if (!(await this.repo.uninstall(org.id, id)))
-      throw new NotFoundError('No such installed app', 'app_not_found');
+    this.cluster.clients();
+    const moved = await this.repo.db.transaction(async (tx) => {
+      const current = await this.appInstalls.target(id, tx, true);
+      if (!current || current.install.orgId !== org.id || current.install.status === 'removed')
+        throw new NotFoundError('No such installed app', 'app_not_found');
+      const row = await this.appInstalls.transition(tx, id, from, to, { message: null });
+      if (!row) throw refusal();
+      await this.events.record(tx, event, { installId: id });
+      return { row, environment: current.environment };
+    });
+    return { ...toInstall(moved.row), environment: moved.environment };
+  }
+
+  poolDomains(): string[] {
+    return this.config.domains.tenantPoolDomains;
   }
 
   catalogApps() {
-    return marketplaceApps.map((a) => ({ ...a, monthlyPriceOmr: omr(a.monthlyPriceBaisa) }));
+    return marketplaceApps.map((a) => ({
+      id: a.id,
+      name: a.name,
+      description: a.description,
+      monthlyPriceBaisa: a.monthlyPriceBaisa,
+      monthlyPriceOmr: omr(a.monthlyPriceBaisa),
+      postgres: a.postgres,
+    }));
   }
 
   /** Another org's workspace does not exist for a non-member: 404, not 403, so nothing leaks. */
@@ -123,20 +247,22 @@ export class TenantsService {
   }
 }
 
-function toInstall(row: {
-  id: string;
-  appId: string;
-  url: string;
-  status: string;
-  monthlyPriceBaisa: number;
-  createdAt: Date;
-}): Omit<AppInstall, 'environment'> {
+function toInstall(row: InstallRow): Omit<AppInstall, 'environment'> {
   return {
     id: row.id,
     appId: row.appId,
     url: row.url,
-    status: row.status as AppInstall['status'],
+    status: row.status as AppStatus,
+    message: row.message,
     monthlyPriceBaisa: row.monthlyPriceBaisa,
+    paidUntil: row.paidUntil?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
   };
+}
+
+function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const cause =
+    (error as { cause?: { code?: string; constraint?: string } }).cause ??
+    (error as { code?: string; constraint?: string });
+  return cause?.code === '23505' && cause.constraint === constraint;
 }

@@ -119,6 +119,9 @@ export const bssTenant = (overrides: Partial<BssTenant> = {}): BssTenant => ({
   fqdn: 'acme-e2e.tenants.test',
   balanceBaisa: 100_000,
   balanceOmr: '100.000',
+  monthlyRunRateBaisa: 0,
+  monthlyRunRateOmr: '0.000',
+  suspendedApps: [],
   createdAt: '2025-01-01T00:00:00.000Z',
   ...overrides,
 });
@@ -188,6 +191,7 @@ export const catalogApp = (overrides: Partial<CatalogApp> = {}): CatalogApp => (
   description: 'Websites and blogs.',
   monthlyPriceBaisa: 5_000,
   monthlyPriceOmr: '5.000',
+  postgres: false,
   ...overrides,
 });
 
@@ -197,7 +201,9 @@ export const appInstall = (overrides: Partial<AppInstall> = {}): AppInstall => (
   environment: 'production',
   url: 'https://wordpress.production.acme-e2e.tenants.test',
   status: 'installing',
+  message: null,
   monthlyPriceBaisa: 5_000,
+  paidUntil: null,
   createdAt: '2025-01-02T00:00:00.000Z',
   ...overrides,
 });

@@ -1,8 +1,27 @@
-import type { AppInstall, CatalogApp } from '@catalyst/contracts';
+import type { AppInstall, AppStatus, CatalogApp } from '@catalyst/contracts';
 import { EmptyOr } from '../../components/EmptyOr';
 import { formatOmr } from '../../lib/money';
 
-/** The apps on offer, each with its monthly price and what installing it leaves in the wallet. */
+/** What a card says about its app's install in the chosen environment. */
+function installedNote(status: AppStatus, environment: string): string {
+  switch (status) {
+    case 'installing':
+      return `Installing in ${environment}…`;
+    case 'failed':
+      return `Failed in ${environment}: retry or uninstall it below.`;
+    case 'suspended':
+      return `Suspended in ${environment}.`;
+    case 'uninstalling':
+      return `Being uninstalled from ${environment}; install it again once it is gone.`;
+    default:
+      return `Installed in ${environment}.`;
+  }
+}
+
+/**
+ * The apps on offer, each with its monthly price, what installing it leaves in the wallet, and whether
+ * it brings its own PostgreSQL.
+ */
 export function AppCatalog({
   apps,
   installs,
@@ -24,14 +43,16 @@ export function AppCatalog({
       {(list) => (
         <ul className="tile-grid">
           {list.map((app) => {
-            const installed =
-              !!environment &&
-              installs.some(
-                (install) =>
-                  install.appId === app.id &&
-                  install.environment === environment &&
-                  install.status !== 'uninstalled',
-              );
+            // Until the cluster has removed it, an install holds its app's place in the environment.
+            const existing = environment
+              ? installs.find(
+                  (install) =>
+                    install.appId === app.id &&
+                    install.environment === environment &&
+                    install.status !== 'removed',
+                )
+              : undefined;
+            const installed = existing !== undefined;
             const after = balanceBaisa === undefined ? undefined : balanceBaisa - app.monthlyPriceBaisa;
             const short = after !== undefined && after < 0;
             const busy = installingAppId === app.id;
@@ -39,7 +60,7 @@ export function AppCatalog({
               !environment || installed || after === undefined || short || installingAppId !== undefined;
             const noteId = `app-${app.id}-note`;
             let note: string;
-            if (installed) note = `Installed in ${environment}.`;
+            if (existing) note = installedNote(existing.status, environment ?? '');
             else if (!environment) note = 'Pick or create an environment first.';
             else if (after === undefined) note = 'Checking your balance…';
             else if (short)
@@ -49,6 +70,11 @@ export function AppCatalog({
               <li key={app.id} className="app-card" data-testid={`app-card-${app.id}`}>
                 <h3 className="app-card__name">{app.name}</h3>
                 <p className="app-card__description muted">{app.description}</p>
+                {app.postgres && (
+                  <p className="app-card__postgres" data-testid="app-postgres">
+                    Includes its own PostgreSQL
+                  </p>
+                )}
                 <p className="app-card__price">
                   <strong>{formatOmr(app.monthlyPriceBaisa)}</strong> <span className="muted">/ month</span>
                 </p>

@@ -17,12 +17,33 @@ import {
   useInstallApp,
   useInstalls,
   useOrgs,
+  useRetryInstall,
   useUninstallApp,
   useWallet,
 } from './queries';
 import { WalletBalance } from './WalletBalance';
 
 const route = getRouteApi('/authenticated/marketplace');
+
+/** A failed action, said plainly: the api's message, and what to do about it where the user cannot. */
+interface Problem {
+  text: string;
+  hint?: string;
+}
+
+/** Why `app` could not be installed, from the api's answer. */
+function installProblem(app: CatalogApp, error: unknown): Problem {
+  if (isApiError(error, 'insufficient_credit')) {
+    return { text: `Not enough credit to install ${app.name}. ${error.message}` };
+  }
+  if (isApiError(error, 'cluster_unavailable')) {
+    return {
+      text: `Could not install ${app.name}: ${error.message}`,
+      hint: 'Apps run on the cluster of this Sovereign: its operator must connect one before anything can be installed.',
+    };
+  }
+  return { text: `Could not install ${app.name}: ${describeError(error)}` };
+}
 
 /** /marketplace/: a tenant's wallet, environments, the app catalogue and what is installed. */
 export function MarketplacePage() {
@@ -92,11 +113,13 @@ function OrgWorkspace({ org }: { org: Org }) {
   const installs = useInstalls(org.slug);
   const wallet = useWallet();
   const install = useInstallApp(org.slug);
+  const retry = useRetryInstall(org.slug);
   const uninstall = useUninstallApp(org.slug);
   const [chosen, setChosen] = useState<string | undefined>();
   const [installingAppId, setInstallingAppId] = useState<string | undefined>();
+  const [retryingId, setRetryingId] = useState<string | undefined>();
   const [notice, setNotice] = useState<string | null>(null);
-  const [installError, setInstallError] = useState<string | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
   const [removing, setRemoving] = useState<{ install: AppInstall; name: string } | null>(null);
   const [removeError, setRemoveError] = useState<string | null>(null);
 
@@ -106,32 +129,42 @@ function OrgWorkspace({ org }: { org: Org }) {
   const installApp = (app: CatalogApp) => {
     if (!environment) return;
     setNotice(null);
-    setInstallError(null);
+    setProblem(null);
     setInstallingAppId(app.id);
     install.mutate(
       { environment, appId: app.id },
       {
         onSuccess: (installed) =>
-          setNotice(`${app.name} is being installed in ${installed.environment} at ${installed.url}.`),
-        onError: (error) =>
-          setInstallError(
-            isApiError(error, 'insufficient_credit')
-              ? `Not enough credit to install ${app.name}. ${error.message}`
-              : `Could not install ${app.name}: ${describeError(error)}`,
+          setNotice(
+            `${app.name} is being installed in ${installed.environment}. Its address opens once it is running.`,
           ),
+        onError: (error) => setProblem(installProblem(app, error)),
         onSettled: () => setInstallingAppId(undefined),
       },
     );
+  };
+
+  const retryInstall = (target: AppInstall, name: string) => {
+    setNotice(null);
+    setProblem(null);
+    setRetryingId(target.id);
+    retry.mutate(target.id, {
+      onSuccess: () => setNotice(`${name} is being installed again in ${target.environment}.`),
+      onError: (error) => setProblem({ text: `Could not retry ${name}: ${describeError(error)}` }),
+      onSettled: () => setRetryingId(undefined),
+    });
   };
 
   const confirmUninstall = () => {
     if (!removing) return;
     const { install: target, name } = removing;
     setRemoveError(null);
+    setNotice(null);
+    setProblem(null);
     uninstall.mutate(target.id, {
       onSuccess: () => {
         setRemoving(null);
-        setNotice(`${name} was uninstalled from ${target.environment}.`);
+        setNotice(`${name} is being uninstalled from ${target.environment}.`);
       },
       onError: (error) => {
         if (isApiError(error) && error.status === 404) {
@@ -169,9 +202,15 @@ function OrgWorkspace({ org }: { org: Org }) {
           </p>
         )}
       </div>
-      {installError && (
+      {problem && (
         <p className="alert alert--error" role="alert">
-          {installError}
+          {problem.text}
+          {problem.hint && (
+            <>
+              {' '}
+              <span className="alert__hint">{problem.hint}</span>
+            </>
+          )}
         </p>
       )}
 
@@ -202,6 +241,8 @@ function OrgWorkspace({ org }: { org: Org }) {
             <InstalledApps
               installs={list}
               catalog={catalog.data ?? []}
+              retryingId={retryingId}
+              onRetry={retryInstall}
               onUninstall={(target, name) => {
                 setRemoveError(null);
                 setRemoving({ install: target, name });

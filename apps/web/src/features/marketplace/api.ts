@@ -56,7 +56,11 @@ export async function listInstalls(org: string, signal?: AbortSignal): Promise<A
   return apps;
 }
 
-/** Installs an app into an environment; rejects with 422 `insufficient_credit` when the wallet is short. */
+/**
+ * Starts installing an app into an environment (201, status `installing`). Rejects with 422
+ * `insufficient_credit` (the wallet cannot pay the first month), 409 `app_already_installed`,
+ * 404 `environment_not_found`, 422 `unknown_app`, 503 `cluster_unavailable` (no cluster to deploy into).
+ */
 export async function installApp(org: string, environment: string, appId: string): Promise<AppInstall> {
   return request(`${orgPath(org)}/environments/${encodeURIComponent(environment)}/apps`, {
     method: 'POST',
@@ -65,6 +69,21 @@ export async function installApp(org: string, environment: string, appId: string
   });
 }
 
-export async function uninstallApp(org: string, installId: string): Promise<void> {
-  await request(`${orgPath(org)}/apps/${encodeURIComponent(installId)}`, { method: 'DELETE' });
+/** Installs a failed app again (202, back to `installing`); rejects with 409 `app_not_failed` otherwise. */
+export async function retryInstall(org: string, installId: string): Promise<AppInstall> {
+  return request(`${orgPath(org)}/apps/${encodeURIComponent(installId)}/retry`, {
+    method: 'POST',
+    schema: appInstallSchema,
+  });
+}
+
+/**
+ * Starts removing an app (202, status `uninstalling`); it leaves the list once the cluster has removed
+ * it. Rejects with 404 `app_not_found`.
+ */
+export async function uninstallApp(org: string, installId: string): Promise<AppInstall> {
+  return request(`${orgPath(org)}/apps/${encodeURIComponent(installId)}`, {
+    method: 'DELETE',
+    schema: appInstallSchema,
+  });
 }

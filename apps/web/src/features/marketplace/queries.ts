@@ -1,8 +1,14 @@
+import type { AppInstall } from '@catalyst/contracts';
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
 import * as api from './api';
 
-/** How long after an install its status is polled while it is still `installing`. */
-const INSTALL_POLL_FOR_MS = 10 * 60_000;
+/** How often the installs are looked at again while the cluster is still installing or removing one. */
+export const INSTALL_POLL_MS = 2_000;
+
+/** Whether the cluster is still working on an install: its status will change without anyone asking. */
+export const inFlight = (install: AppInstall) =>
+  install.status === 'installing' || install.status === 'uninstalling';
 
 export const marketplaceKeys = {
   all: ['marketplace'] as const,
@@ -49,20 +55,28 @@ export function useEnvironments(org: string | undefined) {
   });
 }
 
+/**
+ * The organisation's installs, live: polled while one is installing or uninstalling, and the wallet
+ * reloaded when a status changes (an app is charged when it starts running).
+ */
 export function useInstalls(org: string | undefined) {
-  return useQuery({
+  const queryClient = useQueryClient();
+  const query = useQuery({
     queryKey: marketplaceKeys.installs(org ?? ''),
     queryFn: ({ signal }) => api.listInstalls(org ?? '', signal),
     enabled: !!org,
     staleTime: 0,
-    // An install starts as `installing`: look again while a recent one still is.
-    refetchInterval: (query) =>
-      query.state.data?.some(
-        (app) => app.status === 'installing' && Date.now() - Date.parse(app.createdAt) < INSTALL_POLL_FOR_MS,
-      )
-        ? 10_000
-        : false,
+    refetchInterval: (current) => (current.state.data?.some(inFlight) ? INSTALL_POLL_MS : false),
   });
+  const statuses = query.data?.map((install) => `${install.id}:${install.status}`).join(',');
+  const seen = useRef(statuses);
+  useEffect(() => {
+    if (seen.current !== undefined && statuses !== undefined && seen.current !== statuses) {
+      void queryClient.invalidateQueries({ queryKey: marketplaceKeys.wallet() });
+    }
+    seen.current = statuses;
+  }, [statuses, queryClient]);
+  return query;
 }
 
 export function useCreateEnvironment(org: string) {
@@ -83,6 +97,14 @@ export function useInstallApp(org: string) {
         queryClient.invalidateQueries({ queryKey: marketplaceKeys.installs(org) }),
         queryClient.invalidateQueries({ queryKey: marketplaceKeys.wallet() }),
       ]),
+  });
+}
+
+export function useRetryInstall(org: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (installId: string) => api.retryInstall(org, installId),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: marketplaceKeys.installs(org) }),
   });
 }
 

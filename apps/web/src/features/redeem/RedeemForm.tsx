@@ -8,7 +8,7 @@ import { newIdempotencyKey } from '../../lib/ids';
 import { useDebouncedValue } from '../../lib/useDebouncedValue';
 import { useOrgs } from '../marketplace/queries';
 import { REDEEM_PLAN_ID } from './api';
-import { useCheckout, useSlugCheck } from './queries';
+import { useCheckout, usePoolDomains, useSlugCheck } from './queries';
 import { checkSlugFormat, poolDomainOf, slugify } from './slug';
 
 /** How long typing has to pause before the subdomain is checked. */
@@ -18,7 +18,7 @@ const VOUCHER_PROBLEMS: Record<string, string> = {
   voucher_already_redeemed: 'You have already redeemed this voucher.',
 };
 
-/** Signed in: name the organisation, pick its subdomain, and redeem the voucher into it. */
+/** Signed in: name the organisation, pick its subdomain (and parent domain), and redeem the voucher into it. */
 export function RedeemForm({ preview }: { preview: RedeemPreview }) {
   const navigate = useNavigate();
   const checkout = useCheckout();
@@ -26,6 +26,7 @@ export function RedeemForm({ preview }: { preview: RedeemPreview }) {
   const [orgName, setOrgName] = useState('');
   const [slugInput, setSlugInput] = useState('');
   const [slugEdited, setSlugEdited] = useState(false);
+  const [poolChoice, setPoolChoice] = useState<string | undefined>();
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const attempt = useRef<{ payload: string; key: string } | null>(null);
@@ -37,10 +38,15 @@ export function RedeemForm({ preview }: { preview: RedeemPreview }) {
   const settled = format?.ok && debouncedSlug === format.slug;
   const check = useSlugCheck(settled ? debouncedSlug : undefined);
 
-  // Where the organisation will live: the tenant pool of an organisation the user already has.
+  // Where the organisation will live: the tenant pool of an organisation the user already has, or,
+  // for a first organisation, the pool domain chosen from the api's list (its first by default).
   // The slug check does not say, and the address is never guessed.
   const knownOrg = orgs.data?.[0];
-  const poolDomain = knownOrg ? poolDomainOf(knownOrg.fqdn, knownOrg.slug) : null;
+  const choosing = orgs.isSuccess && !knownOrg;
+  const pools = usePoolDomains(choosing);
+  const poolList = choosing ? (pools.data ?? []) : [];
+  const chosenPool = poolChoice && poolList.includes(poolChoice) ? poolChoice : poolList[0];
+  const poolDomain = knownOrg ? poolDomainOf(knownOrg.fqdn, knownOrg.slug) : (chosenPool ?? null);
 
   const slugError = errors.orgSlug ?? (slug && format && !format.ok ? format.message : undefined);
   const taken = settled && check.data?.available === false;
@@ -53,6 +59,7 @@ export function RedeemForm({ preview }: { preview: RedeemPreview }) {
       promoCode: preview.code,
       orgName,
       orgSlug: slug,
+      ...(chosenPool ? { poolDomain: chosenPool } : {}),
     });
     if (!parsed.success) {
       const found = fieldErrorsFromIssues(parsed.error.issues);
@@ -165,6 +172,24 @@ export function RedeemForm({ preview }: { preview: RedeemPreview }) {
           />
         )}
       </Field>
+      {poolList.length > 1 && (
+        <Field label="Domain" hint="What your organisation's address ends with.">
+          {(control) => (
+            <select
+              {...control}
+              name="poolDomain"
+              value={chosenPool}
+              onChange={(event) => setPoolChoice(event.target.value)}
+            >
+              {poolList.map((domain) => (
+                <option key={domain} value={domain}>
+                  {domain}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      )}
       {formError && (
         <p className="alert alert--error" role="alert">
           {formError}

@@ -7,6 +7,7 @@ import {
   redeemPreviewSchema,
   sessionResponseSchema,
   slugCheckResponseSchema,
+  tenantPoolDomainsSchema,
   walletSchema,
 } from '@catalyst/contracts';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
@@ -26,6 +27,11 @@ const slugCheck =
   (overrides: Parameters<typeof make.slugCheck>[0] = {}) =>
   () =>
     answer(slugCheckResponseSchema, make.slugCheck(overrides));
+
+const poolDomains =
+  (...domains: string[]) =>
+  () =>
+    answer(tenantPoolDomainsSchema, { poolDomains: domains });
 
 const checkoutOk = () =>
   answer(
@@ -107,6 +113,7 @@ describe('RedeemPage', () => {
     const api = stubApi({
       'GET /auth/me': signedIn,
       'GET /api/v1/orgs': [noOrgs],
+      'GET /api/v1/tenant/pool-domains': poolDomains('tenants.test'),
       'POST /billing/vouchers/redeem-preview': preview(),
       'GET /api/v1/tenant/slug-check?slug=acme-e2e': slugCheck(),
       'GET /api/v1/tenant/slug-check?slug=taken': slugCheck({ available: false, reason: 'already in use' }),
@@ -119,10 +126,11 @@ describe('RedeemPage', () => {
     const subdomain = screen.getByLabelText('Subdomain') as HTMLInputElement;
     expect(subdomain.value).toBe('acme-e2e');
     expect((await screen.findByText('acme-e2e is available')).getAttribute('role')).toBe('status');
-    // The check does not say where tenants live, and this user has no organisation to tell: no guess.
-    expect(screen.getByTestId('org-address-preview').textContent).toBe(
-      "acme-e2e.(this sovereign's tenant domain)",
+    // One tenant pool domain: nothing to choose, the address ends with it.
+    await waitFor(() =>
+      expect(screen.getByTestId('org-address-preview').textContent).toBe('acme-e2e.tenants.test'),
     );
+    expect(screen.queryByLabelText('Domain')).toBeNull();
 
     fireEvent.change(subdomain, { target: { value: 'taken' } });
     expect(await screen.findByText('taken is not available: already in use')).toBeTruthy();
@@ -140,6 +148,7 @@ describe('RedeemPage', () => {
       promoCode: 'WELCOME-E2E',
       orgName: 'Acme E2E',
       orgSlug: 'acme-e2e',
+      poolDomain: 'tenants.test',
     });
     expect(headerOf(call?.init, 'idempotency-key')).toMatch(UUID);
     // Checks wait for typing to pause: nothing is asked for a half-typed name.
@@ -152,6 +161,7 @@ describe('RedeemPage', () => {
     const api = stubApi({
       'GET /auth/me': signedIn,
       'GET /api/v1/orgs': noOrgs,
+      'GET /api/v1/tenant/pool-domains': () => apiError(500, 'internal_error', 'Something broke.'),
       'POST /billing/vouchers/redeem-preview': preview(),
       'GET /api/v1/tenant/slug-check?slug=acme-e2e': slugCheck(),
       'GET /api/v1/tenant/slug-check?slug=acme-two': slugCheck(),
@@ -168,8 +178,14 @@ describe('RedeemPage', () => {
 
     fireEvent.change(await screen.findByLabelText('Organisation name'), { target: { value: 'Acme E2E' } });
     await screen.findByText('acme-e2e is available');
+    // The pool domains could not be listed: no guess at the address, and the api picks its default.
+    await waitFor(() => expect(api.callsTo('GET', '/api/v1/tenant/pool-domains')).toHaveLength(1));
+    expect(screen.getByTestId('org-address-preview').textContent).toBe(
+      "acme-e2e.(this sovereign's tenant domain)",
+    );
     fireEvent.click(screen.getByRole('button', { name: 'Redeem' }));
     expect((await screen.findByRole('alert')).textContent).toContain('Could not reach the server');
+    expect(api.callsTo('POST', '/billing/checkout')[0]?.body).not.toHaveProperty('poolDomain');
 
     fireEvent.click(screen.getByRole('button', { name: 'Redeem' }));
     expect(await screen.findByText('That subdomain was just taken.')).toBeTruthy();
@@ -187,8 +203,8 @@ describe('RedeemPage', () => {
     expect(api.callsTo('POST', '/billing/checkout')[2]?.body).toMatchObject({ orgSlug: 'acme-two' });
   });
 
-  it('shows the tenant domain of an organisation the user already has', async () => {
-    stubApi({
+  it('shows the tenant domain of an organisation the user already has, without a choice', async () => {
+    const api = stubApi({
       'GET /auth/me': signedIn,
       'GET /api/v1/orgs': () =>
         answer(orgListSchema, {
@@ -203,5 +219,40 @@ describe('RedeemPage', () => {
     await waitFor(() =>
       expect(screen.getByTestId('org-address-preview').textContent).toBe('second.pool.example'),
     );
+    expect(screen.queryByLabelText('Domain')).toBeNull();
+    expect(api.callsTo('GET', '/api/v1/tenant/pool-domains')).toHaveLength(0);
+  });
+
+  it('lets a first organisation choose its pool domain and sends it with the checkout', async () => {
+    const api = stubApi({
+      'GET /auth/me': signedIn,
+      'GET /api/v1/orgs': noOrgs,
+      'GET /api/v1/tenant/pool-domains': poolDomains('tenants.test', 'apps.example.om'),
+      'POST /billing/vouchers/redeem-preview': preview(),
+      'GET /api/v1/tenant/slug-check?slug=acme-e2e': slugCheck(),
+      'POST /billing/checkout': checkoutOk,
+      ...marketplace,
+    });
+    const { router } = renderApp('/redeem/?code=WELCOME-E2E');
+
+    fireEvent.change(await screen.findByLabelText('Organisation name'), { target: { value: 'Acme E2E' } });
+    const domain = (await screen.findByLabelText('Domain')) as HTMLSelectElement;
+    // The first is the default, and the address ends with the one chosen.
+    expect(domain.value).toBe('tenants.test');
+    expect([...domain.options].map((option) => option.value)).toEqual(['tenants.test', 'apps.example.om']);
+    expect(screen.getByTestId('org-address-preview').textContent).toBe('acme-e2e.tenants.test');
+    fireEvent.change(domain, { target: { value: 'apps.example.om' } });
+    expect(screen.getByTestId('org-address-preview').textContent).toBe('acme-e2e.apps.example.om');
+
+    await screen.findByText('acme-e2e is available');
+    fireEvent.click(screen.getByRole('button', { name: 'Redeem' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/marketplace/'));
+    expect(api.callsTo('POST', '/billing/checkout')[0]?.body).toEqual({
+      planId: 'starter',
+      promoCode: 'WELCOME-E2E',
+      orgName: 'Acme E2E',
+      orgSlug: 'acme-e2e',
+      poolDomain: 'apps.example.om',
+    });
   });
 });

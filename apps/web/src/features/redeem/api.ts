@@ -6,6 +6,7 @@ import {
   redeemPreviewSchema,
   type SlugCheckResponse,
   slugCheckResponseSchema,
+  tenantPoolDomainsSchema,
 } from '@catalyst/contracts';
 import { request } from '../../lib/http';
 
@@ -34,6 +35,15 @@ export async function checkSlug(slug: string, signal?: AbortSignal): Promise<Slu
     schema: slugCheckResponseSchema,
     signal,
   });
+}
+
+/** The parent domains a new organisation may be named under (signed-in); the first is the default. */
+export async function listPoolDomains(signal?: AbortSignal): Promise<string[]> {
+  const { poolDomains } = await request('/api/v1/tenant/pool-domains', {
+    schema: tenantPoolDomainsSchema,
+    signal,
+  });
+  return poolDomains;
 }
 
 /**

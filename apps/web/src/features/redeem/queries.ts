@@ -7,6 +7,7 @@ export const redeemKeys = {
   all: ['redeem'] as const,
   preview: (code: string) => [...redeemKeys.all, 'preview', code] as const,
   slugCheck: (slug: string) => [...redeemKeys.all, 'slug-check', slug] as const,
+  poolDomains: () => [...redeemKeys.all, 'pool-domains'] as const,
 };
 
 export function useRedeemPreview(code: string | undefined) {
@@ -25,6 +26,16 @@ export function useSlugCheck(slug: string | undefined) {
     queryFn: ({ signal }) => api.checkSlug(slug ?? '', signal),
     enabled: !!slug,
     staleTime: 10_000,
+  });
+}
+
+/** The tenant pool domains to choose from; asked only when there is a choice to make (`enabled`). */
+export function usePoolDomains(enabled: boolean) {
+  return useQuery({
+    queryKey: redeemKeys.poolDomains(),
+    queryFn: ({ signal }) => api.listPoolDomains(signal),
+    enabled,
+    staleTime: 5 * 60_000,
   });
 }
 
