@@ -52,9 +52,14 @@ export class LocalCluster {
     return !!this.kubeConfig;
   }
 
+  /** Refuses with 503 cluster_unavailable, saying why, when there is no cluster to deploy into. */
+  assertAvailable(): void {
+    if (!this.kubeConfig) throw new AppError(503, 'cluster_unavailable', this.unavailable ?? 'No cluster');
+  }
+
   clients(): ClusterClients {
-    const kc = this.kubeConfig;
-    if (!kc) throw new AppError(503, 'cluster_unavailable', this.unavailable ?? 'No cluster');
+    this.assertAvailable();
+    const kc = this.kubeConfig as KubeConfig;
     return {
       objects: KubernetesObjectApi.makeApiClient(kc),
       apps: kc.makeApiClient(AppsV1Api),

@@ -275,9 +275,17 @@ export async function suspendApp(clients: ClusterClients, namespace: string, app
   }
 }
 
-/** Removes the app's HelmRelease (helm-controller uninstalls it) and the Secrets its chart keeps. */
+/** Removes the app's HelmRelease: helm-controller uninstalls the release (its database with it). */
 export async function uninstallApp(clients: ClusterClients, namespace: string, appId: string): Promise<void> {
   await deleteIfPresent(clients, releaseRef(namespace, appId));
+}
+
+/** Deletes the Secrets the app's chart keeps past an uninstall (generated passwords). */
+export async function deleteKeptSecrets(
+  clients: ClusterClients,
+  namespace: string,
+  appId: string,
+): Promise<void> {
   const secrets = await clients.objects.list(
     'v1',
     'Secret',

@@ -11,7 +11,7 @@ import { EventsService } from '../events/events.service.js';
 import { MailService } from '../mail/mail.service.js';
 import { appSuspendedMail } from '../mail/mail.templates.js';
 import { WalletsService } from '../wallets/wallets.service.js';
-import { AppInstallsRepository, type InstallTarget } from './app-installs.repository.js';
+import { AppInstallsRepository, appOf, type InstallTarget } from './app-installs.repository.js';
 
 /** The same day of the next month, or its last day when it has fewer (31 January → 28/29 February). */
 export function nextMonthly(from: Date): Date {
@@ -80,12 +80,7 @@ export class AppBilling implements OnApplicationBootstrap, OnApplicationShutdown
     const reason = `Suspended: the wallet could not pay the month (${omr(install.monthlyPriceBaisa)} OMR). Redeem a voucher to resume it.`;
     const moved = await this.repo.transition(tx, install.id, from, 'suspended', { message: reason });
     if (!moved) return false;
-    await this.events.record(tx, 'catalyst.app.suspended', {
-      installId: install.id,
-      orgId: install.orgId,
-      appId: install.appId,
-      reason,
-    });
+    await this.events.record(tx, 'catalyst.app.suspended', { ...appOf(install), reason });
     return true;
   }
 

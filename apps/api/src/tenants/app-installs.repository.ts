@@ -6,6 +6,11 @@ import { appCharges, appInstalls, environments, organizations } from './tenants.
 
 export type InstallRow = typeof appInstalls.$inferSelect;
 
+/** What every app event names. */
+export function appOf(install: InstallRow) {
+  return { installId: install.id, orgId: install.orgId, appId: install.appId };
+}
+
 /** An install with what the cluster work needs of its org and environment. */
 export interface InstallTarget {
   install: InstallRow;

@@ -11,6 +11,7 @@ import { type ClusterClients, LocalCluster } from '../helmwatch/local-cluster.js
 import {
   APP_RELEASES,
   deleteEnvironment,
+  deleteKeptSecrets,
   installApp,
   LABELS,
   reconcileApp,
@@ -19,7 +20,12 @@ import {
   uninstallApp,
 } from '../helmwatch/tenant-cluster.js';
 import { AppBilling, nextMonthly } from './app-billing.service.js';
-import { AppInstallsRepository, type InstallTarget } from './app-installs.repository.js';
+import {
+  AppInstallsRepository,
+  appOf,
+  type InstallRow,
+  type InstallTarget,
+} from './app-installs.repository.js';
 
 /**
  * Tenants' apps on the cluster this Catalyst runs on. The HTTP side only records requests as events
@@ -114,7 +120,7 @@ export class AppLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
     const { namespace, appId } = target.install;
     await uninstallApp(this.clients(), namespace, appId);
     // Gone at once (no finalizer to wait for): the watch may have reported it before this row was read.
-    if (!(await releaseExists(this.clients(), namespace, appId))) await this.removed(target.install.id);
+    if (!(await releaseExists(this.clients(), namespace, appId))) await this.removed(target.install);
   }
 
   /** Its apps first (each release uninstalled by Flux), then the namespace, then the row. */
@@ -132,11 +138,7 @@ export class AppLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
     await this.repo.db.transaction(async (tx) => {
       for (const app of await this.repo.liveIn(environmentId, tx)) {
         if (await this.repo.transition(tx, app.id, ['uninstalling'], 'removed'))
-          await this.events.record(tx, 'catalyst.app.removed', {
-            installId: app.id,
-            orgId: app.orgId,
-            appId: app.appId,
-          });
+          await this.events.record(tx, 'catalyst.app.removed', appOf(app));
       }
       await this.repo.deleteEnvironmentRow(tx, environmentId);
     });
@@ -169,12 +171,7 @@ export class AppLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
         message: null,
         paidUntil,
       });
-      if (moved)
-        await this.events.record(tx, 'catalyst.app.running', {
-          installId,
-          orgId: moved.orgId,
-          appId: moved.appId,
-        });
+      if (moved) await this.events.record(tx, 'catalyst.app.running', appOf(moved));
     });
     if (unpaid) await this.billing.mailSuspended(unpaid);
   }
@@ -184,30 +181,21 @@ export class AppLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
       const moved = await this.repo.transition(tx, installId, ['installing', 'running'], 'failed', {
         message,
       });
-      if (moved)
-        await this.events.record(tx, 'catalyst.app.failed', {
-          installId,
-          orgId: moved.orgId,
-          appId: moved.appId,
-          message,
-        });
+      if (moved) await this.events.record(tx, 'catalyst.app.failed', { ...appOf(moved), message });
     });
   }
 
   private async onReleaseGone(namespace: string, appId: string): Promise<void> {
     const install = await this.repo.byRelease(namespace, appId);
-    if (install?.status === 'uninstalling') await this.removed(install.id);
+    if (install?.status === 'uninstalling') await this.removed(install);
   }
 
-  private async removed(installId: string): Promise<void> {
+  /** The release is gone: the Secrets its chart kept go too, then the app is `removed`. */
+  private async removed(install: InstallRow): Promise<void> {
+    await deleteKeptSecrets(this.clients(), install.namespace, install.appId);
     await this.repo.db.transaction(async (tx) => {
-      const moved = await this.repo.transition(tx, installId, ['uninstalling'], 'removed');
-      if (moved)
-        await this.events.record(tx, 'catalyst.app.removed', {
-          installId,
-          orgId: moved.orgId,
-          appId: moved.appId,
-        });
+      const moved = await this.repo.transition(tx, install.id, ['uninstalling'], 'removed');
+      if (moved) await this.events.record(tx, 'catalyst.app.removed', appOf(moved));
     });
   }
 
@@ -221,7 +209,7 @@ export class AppLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
     this.seen.clear();
     for (const target of await this.repo.targetsIn(['installing', 'uninstalling'])) {
       if (seen.has(target.install.id)) continue;
-      if (target.install.status === 'uninstalling') await this.removed(target.install.id);
+      if (target.install.status === 'uninstalling') await this.removed(target.install);
       else await installApp(this.clients(), toAppTarget(target), this.config.apps);
     }
   }

@@ -368,9 +368,14 @@ describe('tenant apps on the cluster Catalyst runs on', () => {
       'namespace gone',
       () => kube.object('Namespace', undefined, 'eta-production') === undefined,
     );
-    await eventually('environment gone', async () => {
-      const list = await call(t, 'GET', '/api/v1/orgs/eta/environments', eta.cookie);
-      return list.json().environments.length === 0;
+    // Not listed from the moment it is asked for; its row goes once its apps and namespace are gone.
+    const list = await call(t, 'GET', '/api/v1/orgs/eta/environments', eta.cookie);
+    expect(list.json().environments).toEqual([]);
+    await eventually('environment row gone', async () => {
+      const { rows } = await db.query(
+        `select 1 from environments e join organizations o on o.id = e.org_id where o.slug = 'eta'`,
+      );
+      return rows.length === 0;
     });
     expect(await outbox('catalyst.app.removed', app.id)).toBe(1);
   });

@@ -130,7 +130,7 @@ export class TenantsService {
     if (!app) throw new AppError(422, 'unknown_app', `No app "${appId}" in the catalog`);
     const environment = await this.repo.environment(org.id, envName);
     if (!environment) throw new NotFoundError(`No environment "${envName}"`, 'environment_not_found');
-    this.cluster.clients();
+    this.cluster.assertAvailable();
     const balance = await this.wallets.balance(org.ownerId);
     if (balance < app.monthlyPriceBaisa) throw insufficientCredit(app.monthlyPriceBaisa, balance);
     const url = this.config.appUrlPattern
@@ -211,7 +211,7 @@ export class TenantsService {
     refusal: () => Error,
   ): Promise<AppInstall> {
     const { org } = await this.member(slug, user);
-    this.cluster.clients();
+    this.cluster.assertAvailable();
     const moved = await this.repo.db.transaction(async (tx) => {
       const current = await this.appInstalls.target(id, tx, true);
       if (!current || current.install.orgId !== org.id || current.install.status === 'removed')
