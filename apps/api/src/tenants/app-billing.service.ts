@@ -90,7 +90,7 @@ export class AppBilling implements OnApplicationBootstrap, OnApplicationShutdown
       const suspended = await this.repo.db.transaction(async (tx) => {
         const target = await this.repo.target(id, tx, true);
         const paidUntil = target?.install.paidUntil;
-        if (!target || target.install.status !== 'running' || !paidUntil || paidUntil > now) return undefined;
+        if (target?.install.status !== 'running' || !paidUntil || paidUntil > now) return undefined;
         if (await this.payMonth(tx, target, paidUntil)) {
           await this.repo.transition(tx, id, ['running'], 'running', { paidUntil: nextMonthly(paidUntil) });
           return undefined;
