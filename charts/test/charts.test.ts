@@ -653,6 +653,9 @@ describe('the Blueprint charts without downloads, rendered by helm', () => {
         });
         expect(config.smtpUrl).toBeUndefined();
         expect(config.trustProxy).toBe(1);
+        // The Catalyst on a Sovereign is that Sovereign's own console: it offers no wizard.
+        expect(env.get('CATALYST_MODE')?.value).toBe('sovereign');
+        expect(config.mode).toBe('sovereign');
         expect(() =>
           loadConfig({ ...podEnv, CATALYST_MAIL_OUTBOX: '', KUBERNETES_SERVICE_HOST: '10.43.0.1' }),
         ).toThrow(/SMTP_URL/);

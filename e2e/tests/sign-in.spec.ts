@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { mailCount, waitForPin } from '../support/mail.js';
 
-test('an operator signs in with an e-mailed PIN and signs out', async ({ page }) => {
+test('a tenant signs in with an e-mailed PIN, lands on the marketplace, and signs out', async ({ page }) => {
   const email = 'operator@e2e.test';
   await page.goto('/login');
   await page.getByLabel('E-mail').fill(email);
@@ -13,7 +13,8 @@ test('an operator signs in with an e-mailed PIN and signs out', async ({ page })
   await page.getByRole('button', { name: 'Sign in' }).click();
 
   await expect(page.getByTestId('current-user')).toHaveText(email);
-  await expect(page).toHaveURL(/\/sovereign\/$/);
+  // Not an admin: a tenant's start page is the marketplace (the wizard is for the mothership's admins).
+  await expect(page).toHaveURL(/\/marketplace\/$/);
   await page.screenshot({
     path: fileURLToPath(new URL('../artifacts/signed-in.png', import.meta.url)),
     fullPage: true,
@@ -21,7 +22,7 @@ test('an operator signs in with an e-mailed PIN and signs out', async ({ page })
 
   // Signing out of a page that needs a session lands on the sign-in page, and the session is gone server-side.
   await page.getByRole('button', { name: 'Sign out' }).click();
-  await expect(page).toHaveURL(/\/login\?redirect=%2Fsovereign%2F/);
+  await expect(page).toHaveURL(/\/login\?redirect=%2Fmarketplace%2F/);
   await expect(page.getByTestId('current-user')).toHaveCount(0);
   expect((await page.request.get('/auth/me')).status()).toBe(401);
 });

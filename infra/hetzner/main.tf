@@ -193,6 +193,7 @@ resource "hcloud_server" "control_plane" {
     hcloud_project_id      = var.hcloud_project_id
     region                 = var.region
     regions                = var.regions
+    facts_regions          = [for r in var.regions : { provider = r.provider, region = r.cloud_region, controlPlaneSize = r.control_plane_size, workerSize = r.worker_size, workerCount = r.worker_count }]
     domain_mode            = var.domain_mode
     ha_enabled             = var.ha_enabled
     worker_count           = var.worker_count

@@ -18,7 +18,9 @@ import { DomainsModule } from './domains/domains.module.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MailModule } from './mail/mail.module.js';
+import { MetaModule } from './meta/meta.module.js';
 import { OpenApiModule } from './openapi/openapi.module.js';
+import { SovereignModule } from './sovereign/sovereign.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 import { WalletsModule } from './wallets/wallets.module.js';
 
@@ -65,8 +67,10 @@ export class AppModule {
         TenantsModule,
         BillingModule,
         BssModule,
+        SovereignModule,
         CredentialsModule,
         HealthModule,
+        MetaModule,
         OpenApiModule,
         RetentionModule,
         ...extraModules,

@@ -8,10 +8,13 @@ import { renderApp } from './test/renderApp';
 const signedIn = () => answer(sessionResponseSchema, { user: testUser });
 
 describe('routes', () => {
-  it('sends / to the sovereign wizard and shows the signed-in user', async () => {
-    stubApi({ 'GET /auth/me': signedIn });
+  it('sends / to the start page of the role and shows the signed-in user', async () => {
+    stubApi({
+      'GET /auth/me': () => answer(sessionResponseSchema, { user: make.user({ roles: ['superadmin'] }) }),
+    });
     const { router } = renderApp('/');
 
+    // A superadmin of a mothership (stubApi's default meta) starts at the wizard; landing.test.tsx has every role.
     expect(await screen.findByRole('heading', { name: 'Provision a Sovereign' })).toBeTruthy();
     expect(router.state.location.pathname).toBe('/sovereign/');
     expect((await screen.findByTestId('current-user')).textContent).toBe('ada@example.com');

@@ -3,6 +3,8 @@ import {
   createRootRouteWithContext,
   createRoute,
   createRouter,
+  notFound,
+  type ParsedLocation,
   type RouterHistory,
   redirect,
 } from '@tanstack/react-router';
@@ -27,10 +29,12 @@ import { JobsPage } from './features/console/JobsPage';
 import { ConsoleSettingsPage } from './features/console/SettingsPage';
 import { TeamPage } from './features/console/TeamPage';
 import { MarketplacePage } from './features/marketplace/MarketplacePage';
+import { metaQueryOptions } from './features/meta/queries';
 import { RedeemPage } from './features/redeem/RedeemPage';
 import { ProvisionPage } from './features/sovereign/ProvisionPage';
 import { SovereignPage } from './features/sovereign/SovereignPage';
 import { safeRedirect } from './lib/redirect';
+import { landingPath } from './lib/roles';
 import { optionalString, parseSearch, stringifySearch } from './lib/search';
 
 export interface RouterContext {
@@ -43,35 +47,58 @@ const rootRoute = createRootRouteWithContext<RouterContext>()({
   errorComponent: ErrorView,
 });
 
+/** `/` and a sign-in without a destination: each role's start page (lib/roles.ts `landingPath`). */
 const indexRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/',
-  beforeLoad: () => {
-    throw redirect({ to: '/sovereign/', replace: true });
+  beforeLoad: async ({ context }) => {
+    const [user, meta] = await Promise.all([
+      context.queryClient.ensureQueryData(meQueryOptions),
+      context.queryClient.ensureQueryData(metaQueryOptions),
+    ]);
+    if (!user) throw redirect({ to: '/login', replace: true });
+    throw redirect({ to: landingPath(user, meta.mode), replace: true });
   },
 });
 
-/** Pathless layout: everything below needs a session; without one, go to /login and come back after. */
+/** Without a session, go to /login and come back after. */
+async function requireSession({ context, location }: { context: RouterContext; location: ParsedLocation }) {
+  const user = await context.queryClient.ensureQueryData(meQueryOptions);
+  if (!user) {
+    throw redirect({ to: '/login', search: { redirect: location.href }, replace: true });
+  }
+  return { user };
+}
+
+/** Pathless layout: everything below needs a session. */
 const authenticatedRoute = createRoute({
   getParentRoute: () => rootRoute,
   id: 'authenticated',
-  beforeLoad: async ({ context, location }) => {
-    const user = await context.queryClient.ensureQueryData(meQueryOptions);
-    if (!user) {
-      throw redirect({ to: '/login', search: { redirect: location.href }, replace: true });
-    }
-    return { user };
+  beforeLoad: requireSession,
+});
+
+/**
+ * Pathless layout of the wizard and its runs: a mothership's only. On a Sovereign they do not exist,
+ * for anyone, signed in or not: the not-found page (the api refuses POST /api/v1/deployments too).
+ */
+const mothershipRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: 'mothership',
+  beforeLoad: async (options) => {
+    const { mode } = await options.context.queryClient.ensureQueryData(metaQueryOptions);
+    if (mode !== 'mothership') throw notFound();
+    return requireSession(options);
   },
 });
 
 const sovereignRoute = createRoute({
-  getParentRoute: () => authenticatedRoute,
+  getParentRoute: () => mothershipRoute,
   path: 'sovereign',
   component: SovereignPage,
 });
 
 const sovereignProvisionRoute = createRoute({
-  getParentRoute: () => authenticatedRoute,
+  getParentRoute: () => mothershipRoute,
   path: 'sovereign/provision/$id',
   component: ProvisionPage,
 });
@@ -221,9 +248,8 @@ const loginRoute = createRoute({
 
 export const routeTree = rootRoute.addChildren([
   indexRoute,
+  mothershipRoute.addChildren([sovereignRoute, sovereignProvisionRoute]),
   authenticatedRoute.addChildren([
-    sovereignRoute,
-    sovereignProvisionRoute,
     bssRoute.addChildren([
       bssIndexRoute,
       bssVouchersRoute,

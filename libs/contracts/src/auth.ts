@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { catalystModeSchema } from './meta.js';
 
 export const roles = ['superadmin', 'sovereign-admin', 'org-admin', 'member'] as const;
 export const roleSchema = z.enum(roles);
@@ -32,6 +33,10 @@ export type User = z.infer<typeof userSchema>;
 
 export const sessionResponseSchema = z.object({ user: userSchema });
 export type SessionResponse = z.infer<typeof sessionResponseSchema>;
+
+/** `GET /auth/me`: the signed-in user and which role of the product this Catalyst plays. */
+export const meResponseSchema = sessionResponseSchema.extend({ mode: catalystModeSchema });
+export type MeResponse = z.infer<typeof meResponseSchema>;
 
 export const pinRequestedSchema = z.object({ message: z.string() });
 

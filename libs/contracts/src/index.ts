@@ -10,4 +10,6 @@ export * from './events.js';
 export * from './health.js';
 export * from './mail.js';
 export * from './marketplace.js';
+export * from './meta.js';
+export * from './sovereign.js';
 export * from './tenants.js';

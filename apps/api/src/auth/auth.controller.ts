@@ -1,4 +1,5 @@
 import {
+  meResponseSchema,
   type PinRequest,
   type PinVerify,
   pinRequestedSchema,
@@ -6,9 +7,10 @@ import {
   pinVerifySchema,
   sessionResponseSchema,
 } from '@catalyst/contracts';
-import { Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Returns, ZodBody } from '../common/validation.js';
+import { CONFIG, type Config } from '../config/config.js';
 import { AuthService } from './auth.service.js';
 import { CurrentUser, type Principal, Public } from './roles.decorator.js';
 import { SessionCookie } from './session-cookie.js';
@@ -18,6 +20,7 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly cookie: SessionCookie,
+    @Inject(CONFIG) private readonly config: Config,
   ) {}
 
   @Post('pin/request')
@@ -43,10 +46,11 @@ export class AuthController {
     return { user };
   }
 
+  /** The signed-in user, and which role of the product this Catalyst plays (CATALYST_MODE). */
   @Get('me')
-  @Returns(sessionResponseSchema)
+  @Returns(meResponseSchema)
   async me(@CurrentUser() principal: Principal) {
-    return { user: await this.auth.me(principal) };
+    return { user: await this.auth.me(principal), mode: this.config.mode };
   }
 
   @Post('logout')

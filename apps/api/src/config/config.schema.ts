@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { isAbsolute } from 'node:path';
+import { catalystModes } from '@catalyst/contracts';
 import { z } from 'zod';
 import {
   DEFAULT_CLOUDFLARE_API_URL,
@@ -145,6 +146,10 @@ const httpUrl = (fallback: string) =>
 export const envSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(8080),
   HOST: z.string().trim().min(1).default('0.0.0.0'),
+  /** Which role of the product this process plays: a mothership provisions Sovereigns, a Sovereign runs itself. */
+  CATALYST_MODE: optionalString
+    .pipe(z.enum(catalystModes, { message: 'must be mothership or sovereign' }).optional())
+    .transform((value) => value ?? 'mothership'),
   PUBLIC_URL: optionalUrl(['http:', 'https:']),
   MARKETPLACE_URL: optionalUrl(['http:', 'https:']),
   DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
@@ -261,6 +266,10 @@ export const envSchema = z.object({
     .default('oci://ghcr.io/openova-io/charts')
     .pipe(urlString(['oci:', 'https:', 'http:'])),
   CATALYST_APPS_BILLING_INTERVAL: duration('1h'),
+  /** The Sovereign's facts file (JSON or YAML, see sovereign/); unset on a mothership. */
+  CATALYST_SOVEREIGN_FILE: optionalString.pipe(
+    z.string().refine(isAbsolute, { message: 'must be an absolute path' }).optional(),
+  ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

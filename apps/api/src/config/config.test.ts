@@ -236,3 +236,22 @@ describe('loadConfig', () => {
     );
   });
 });
+
+describe('CATALYST_MODE', () => {
+  it('is a mothership unless told otherwise', () => {
+    expect(loadConfig({}).mode).toBe('mothership');
+    expect(loadConfig({ CATALYST_MODE: '  ' }).mode).toBe('mothership');
+    expect(loadConfig({ CATALYST_MODE: 'mothership' }).mode).toBe('mothership');
+    expect(loadConfig({ CATALYST_MODE: ' sovereign ' }).mode).toBe('sovereign');
+  });
+
+  it.each(['Sovereign', 'tenant', 'true'])(
+    'refuses CATALYST_MODE=%s at start-up, naming the variable',
+    (value) => {
+      const error = problemsOf({ CATALYST_MODE: value });
+      expect(error.problems).toEqual([
+        { variable: 'CATALYST_MODE', message: 'must be mothership or sovereign' },
+      ]);
+    },
+  );
+});

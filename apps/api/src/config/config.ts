@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { DEFAULT_RESERVED_SUBDOMAINS, type RegistrarId } from '@catalyst/contracts';
+import { type CatalystMode, DEFAULT_RESERVED_SUBDOMAINS, type RegistrarId } from '@catalyst/contracts';
 import { z } from 'zod';
 import { envSchema } from './config.schema.js';
 
@@ -7,6 +7,8 @@ import { envSchema } from './config.schema.js';
 export interface Config {
   port: number;
   host: string;
+  /** CATALYST_MODE: a mothership provisions Sovereigns; a Sovereign offers no wizard (POST /api/v1/deployments → 403). */
+  mode: CatalystMode;
   publicUrl: string;
   marketplaceUrl: string;
   /** Unset → the api runs an embedded PostgreSQL under `dataDir`. */
@@ -35,6 +37,8 @@ export interface Config {
   /** Address of an installed tenant app, from `{app}`, `{env}` and `{orgFqdn}`. */
   appUrlPattern: string;
   apps: AppsConfig;
+  /** CATALYST_SOVEREIGN_FILE: the Sovereign's facts, read once at start-up; unset → none. */
+  sovereignFactsFile?: string;
 }
 
 export interface SignInConfig {
@@ -188,6 +192,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
   return {
     port: e.PORT,
     host: e.HOST,
+    mode: e.CATALYST_MODE,
     publicUrl,
     marketplaceUrl: stripTrailingSlash(e.MARKETPLACE_URL ?? publicUrl),
     databaseUrl: e.DATABASE_URL,
@@ -248,6 +253,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       },
     },
     appUrlPattern: e.CATALYST_APP_URL_PATTERN,
+    sovereignFactsFile: e.CATALYST_SOVEREIGN_FILE,
     apps: {
       // The two standard variables any Kubernetes client reads: kubelet sets the first in every pod.
       cluster: env.KUBERNETES_SERVICE_HOST

@@ -8,7 +8,7 @@ import {
   retryRequestSchema,
   wipeRequestSchema,
 } from '@catalyst/contracts';
-import { Controller, Delete, Get, HttpCode, Post, Put, Req, Res } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Post, Put, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { CurrentUser, type Principal, Public, Roles } from '../auth/roles.decorator.js';
@@ -16,6 +16,7 @@ import { Returns, ZodBody, ZodParam } from '../common/validation.js';
 import { ComponentsService } from './components.service.js';
 import { DEPLOYMENT_ROLES, DeploymentStreamService } from './deployment-stream.service.js';
 import { DeploymentsService } from './deployments.service.js';
+import { ProvisioningOfferedGuard } from './provisioning-offered.guard.js';
 
 const idParam = z.uuid({ message: 'Not a deployment id' });
 
@@ -28,8 +29,9 @@ export class DeploymentsController {
     private readonly componentsService: ComponentsService,
   ) {}
 
-  /** The Provision click: holds the name, queues the run and answers where to watch it. */
+  /** The Provision click: holds the name, queues the run and answers where to watch it (a mothership only). */
   @Post()
+  @UseGuards(ProvisioningOfferedGuard)
   @Returns(createDeploymentResponseSchema, 201)
   create(@ZodBody(provisionRequestSchema) body: ProvisionRequest, @CurrentUser() user: Principal) {
     return this.deployments.create(body, user);

@@ -7,6 +7,13 @@ export const deploymentNotFound = () =>
   new NotFoundError('No deployment has this id', 'deployment_not_found');
 export const fqdnInUse = (fqdn: string) =>
   new AppError(409, 'fqdn_in_use', `${fqdn} is already held by a live deployment or allocation`);
+/** A Sovereign (CATALYST_MODE=sovereign) runs itself: new Sovereigns come from the mothership. */
+export const notOnASovereign = () =>
+  new AppError(
+    403,
+    'not_on_a_sovereign',
+    'This Catalyst is a Sovereign: new Sovereigns are provisioned from the mothership that created it',
+  );
 
 // Retry, cancel, wipe, delete: what an operator asks of a run in the wrong state.
 export const unknownPhaseOrComponent = (name: string) =>

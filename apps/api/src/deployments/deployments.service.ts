@@ -37,6 +37,7 @@ import {
   missingBearer,
   notCancellable,
   deploymentNotFound as notFound,
+  notOnASovereign,
   notRetryable,
   notWipeable,
   phaseNotReached,
@@ -84,6 +85,11 @@ export class DeploymentsService {
     @Inject(DATABASE) private readonly database: Database,
   ) {}
 
+  /** Only a mothership provisions Sovereigns: on a Sovereign this refuses with 403 not_on_a_sovereign. */
+  assertProvisioningOffered(): void {
+    if (this.config.mode === 'sovereign') throw notOnASovereign();
+  }
+
   /**
    * Accepts a provision request: holds the name (pool reservation or the customer's domain), seals
    * the secrets and queues the run. 409 when a live deployment or an allocation holds the name. The
@@ -94,6 +100,7 @@ export class DeploymentsService {
     request: ProvisionRequest,
     user: Principal,
   ): Promise<{ id: string; status: DeploymentStatus; fqdn: string; streamURL: string }> {
+    this.assertProvisioningOffered();
     const id = randomUUID();
     const fqdn = fqdnOf(request.domain);
     const registrarCredentials =

@@ -1,16 +1,16 @@
 import { Link, Outlet } from '@tanstack/react-router';
+import { useMe } from '../features/auth/queries';
 import { MailOutboxBanner } from '../features/mail/MailOutboxBanner';
+import { useMode } from '../features/meta/queries';
+import { navItemsFor } from '../lib/roles';
 import { ThemeToggle } from './ThemeToggle';
 import { UserMenu } from './UserMenu';
 
-const navItems = [
-  { to: '/sovereign/', label: 'Sovereign' },
-  { to: '/console/', label: 'Console' },
-  { to: '/bss/', label: 'BSS' },
-  { to: '/marketplace/', label: 'Marketplace' },
-] as const;
-
 export function AppShell() {
+  const me = useMe();
+  const mode = useMode();
+  // Nothing until the api says who is signed in, so no tab shows that the role may not use.
+  const navItems = me.isPending ? [] : navItemsFor(me.data, mode);
   return (
     <div className="app">
       <a className="skip-link" href="#main">

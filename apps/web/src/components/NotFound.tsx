@@ -7,8 +7,9 @@ export function NotFound() {
         <p className="eyebrow">404</p>
         <h1>Page not found</h1>
         <p className="muted">There is nothing at this address. It may have moved, or the link is mistyped.</p>
-        <Link to="/sovereign/" className="button">
-          Go to Sovereign
+        {/* `/` leads where the signed-in role starts (a Sovereign has no wizard to send anyone to). */}
+        <Link to="/" className="button">
+          Go to the start page
         </Link>
       </div>
     </section>

@@ -1,4 +1,5 @@
-export const DEFAULT_AFTER_SIGN_IN = '/sovereign/';
+/** `/` sends each role to its own start page (router.tsx, lib/roles.ts `landingPath`). */
+export const DEFAULT_AFTER_SIGN_IN = '/';
 
 const PLACEHOLDER_ORIGIN = 'http://catalyst.invalid';
 

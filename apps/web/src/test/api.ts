@@ -1,3 +1,4 @@
+import { metaSchema } from '@catalyst/contracts';
 import { vi } from 'vitest';
 import type { Parser } from '../lib/http';
 import { type ContractOf, user } from './factories';
@@ -79,9 +80,15 @@ export interface RecordedCall {
 
 type Handler = (call: RecordedCall) => Response | Promise<Response>;
 
+/** Answers every page may ask for, unless a test stubs them itself: this Catalyst is a mothership. */
+const DEFAULT_ROUTES: Record<string, Handler> = {
+  'GET /api/v1/meta': () => answer(metaSchema, { mode: 'mothership' }),
+};
+
 /**
  * Replaces global fetch with a fake api: `routes` maps "METHOD /path" to a handler, or to a list
  * of handlers used one per call (the last one repeats). Any other request fails the test.
+ * `GET /api/v1/meta` answers a mothership unless `routes` has it.
  */
 export function stubApi(routes: Record<string, Handler | Handler[]>) {
   const calls: RecordedCall[] = [];
@@ -94,7 +101,7 @@ export function stubApi(routes: Record<string, Handler | Handler[]>) {
     const call: RecordedCall = { method, path, init, body };
     calls.push(call);
     const key = `${method} ${path}`;
-    const route = routes[key];
+    const route = routes[key] ?? DEFAULT_ROUTES[key];
     if (!route) throw new Error(`Unexpected request: ${key}`);
     const count = counts.get(key) ?? 0;
     counts.set(key, count + 1);

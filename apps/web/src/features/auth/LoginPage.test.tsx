@@ -127,7 +127,7 @@ describe('LoginPage', () => {
     expect(screen.queryByLabelText('Sign-in code')).toBeNull();
   });
 
-  it('ignores a redirect to another origin and goes to the wizard', async () => {
+  it('ignores a redirect to another origin and goes to the start page of the role', async () => {
     stubApi({
       'GET /auth/me': unauthenticated,
       'POST /auth/pin/request': pinRequested,
@@ -139,8 +139,9 @@ describe('LoginPage', () => {
 
     submitCode('123456');
 
-    await waitFor(() => expect(router.state.location.pathname).toBe('/sovereign/'));
-    expect(await screen.findByRole('heading', { name: 'Provision a Sovereign' })).toBeTruthy();
+    // A member is a tenant: the marketplace (landing.test.tsx covers every role).
+    await waitFor(() => expect(router.state.location.pathname).toBe('/marketplace/'));
+    expect(router.state.location.href).toBe('/marketplace/');
   });
 
   it('skips the form when already signed in', async () => {

@@ -2,6 +2,7 @@ import {
   allocationListSchema,
   componentListSchema,
   deploymentListSchema,
+  sovereignFactsResponseSchema,
   teamListSchema,
 } from '@catalyst/contracts';
 import { request } from '../../lib/http';
@@ -33,4 +34,9 @@ export async function listAllocations(signal?: AbortSignal) {
 /** Everyone who has signed in to this Sovereign, with their roles. */
 export async function listTeam(signal?: AbortSignal) {
   return (await request(`${API}/users`, { schema: teamListSchema, signal })).users;
+}
+
+/** What this Sovereign knows about itself (null on a mothership): GET /api/v1/sovereign. */
+export async function getSovereignFacts(signal?: AbortSignal) {
+  return (await request(`${API}/sovereign`, { schema: sovereignFactsResponseSchema, signal })).facts;
 }

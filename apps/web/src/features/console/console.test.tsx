@@ -3,6 +3,7 @@ import {
   componentListSchema,
   deploymentListSchema,
   sessionResponseSchema,
+  sovereignFactsResponseSchema,
   teamListSchema,
 } from '@catalyst/contracts';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
@@ -34,6 +35,8 @@ function stubConsole(extra: Parameters<typeof stubApi>[0] = {}) {
     'GET /auth/me': () => answer(sessionResponseSchema, { user: admin }),
     'GET /api/v1/deployments': () => answer(deploymentListSchema, { deployments: [deployment] }),
     [`GET /api/v1/deployments/${ID}/components`]: () => answer(componentListSchema, kit),
+    // A mothership: no facts about a Sovereign (sovereignFacts.test.tsx shows them).
+    'GET /api/v1/sovereign': () => answer(sovereignFactsResponseSchema, { facts: null }),
     ...extra,
   });
 }

@@ -7,6 +7,7 @@ export const consoleKeys = {
   kit: (id: string) => [...consoleKeys.all, 'kit', id] as const,
   allocations: () => [...consoleKeys.all, 'allocations'] as const,
   team: () => [...consoleKeys.all, 'team'] as const,
+  sovereign: () => [...consoleKeys.all, 'sovereign'] as const,
 };
 
 export function useDeployments() {
@@ -36,4 +37,13 @@ export function useAllocations() {
 
 export function useTeam() {
   return useQuery({ queryKey: consoleKeys.team(), queryFn: ({ signal }) => api.listTeam(signal) });
+}
+
+/** The Sovereign's facts: read once at the api's start, so they never change while the page is open. */
+export function useSovereignFacts() {
+  return useQuery({
+    queryKey: consoleKeys.sovereign(),
+    queryFn: ({ signal }) => api.getSovereignFacts(signal),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
 }

@@ -1,6 +1,9 @@
 import type { Deployment } from '@catalyst/contracts';
 import { Link, useSearch } from '@tanstack/react-router';
 import { useState } from 'react';
+import { canProvision } from '../../lib/roles';
+import { useMe } from '../auth/queries';
+import { useMode } from '../meta/queries';
 import type { KitApp } from './model';
 
 /** `?deployment=<id>` of the console's pages. */
@@ -79,12 +82,15 @@ export function DeploymentNote({
 }
 
 export function NoDeployments() {
+  const provisions = canProvision(useMe().data, useMode());
   return (
     <div className="card" data-testid="console-no-deployments">
       <p>No Sovereign has been provisioned yet.</p>
-      <Link to="/sovereign/" className="button">
-        New Sovereign
-      </Link>
+      {provisions && (
+        <Link to="/sovereign/" className="button">
+          New Sovereign
+        </Link>
+      )}
     </div>
   );
 }
