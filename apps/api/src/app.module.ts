@@ -16,6 +16,7 @@ import { RetentionModule } from './database/retention.module.js';
 import { DeploymentsModule } from './deployments/deployments.module.js';
 import { DomainsModule } from './domains/domains.module.js';
 import { EventsModule } from './events/events.module.js';
+import { HandoverModule } from './handover/handover.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MailModule } from './mail/mail.module.js';
 import { MetaModule } from './meta/meta.module.js';
@@ -68,6 +69,7 @@ export class AppModule {
         BillingModule,
         BssModule,
         SovereignModule,
+        HandoverModule,
         CredentialsModule,
         HealthModule,
         MetaModule,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { componentStates } from './bootstrap-kit.js';
 import { providerIdSchema } from './catalog.js';
 import { domainNameSchema } from './domains.js';
 
@@ -39,3 +40,34 @@ export const sovereignFactsResponseSchema = z.strictObject({
   facts: sovereignFactsSchema.nullable(),
 });
 export type SovereignFactsResponse = z.infer<typeof sovereignFactsResponseSchema>;
+
+/**
+ * One of a Sovereign's own components: a HelmRelease of the cluster it runs on that is not a tenant's
+ * app (those carry the label `catalyst.openova.io/install`). Its state follows the kstatus rules the kit
+ * watch uses. The release's last reconcile is its job: `state`, `message`, `reason` and `updatedAt`
+ * (the Ready condition's lastTransitionTime) say how that went.
+ */
+export const sovereignComponentSchema = z.strictObject({
+  /** The catalog's component id: the release name without `bp-`. */
+  id: z.string(),
+  namespace: z.string(),
+  name: z.string(),
+  state: z.enum(componentStates),
+  message: z.string().optional(),
+  /** The Ready condition's reason, e.g. `InstallSucceeded`, `UpgradeFailed`, `Progressing`. */
+  reason: z.string().optional(),
+  chart: z.string().optional(),
+  /** The chart version last released (the history), else the one last attempted, else the one asked for. */
+  version: z.string().optional(),
+  updatedAt: z.iso.datetime().optional(),
+});
+export type SovereignComponent = z.infer<typeof sovereignComponentSchema>;
+
+/** GET /api/v1/sovereign/components: sorted by namespace and name. */
+export const sovereignComponentListSchema = z.strictObject({
+  components: z.array(sovereignComponentSchema),
+});
+export type SovereignComponentList = z.infer<typeof sovereignComponentListSchema>;
+
+/** The label that marks a HelmRelease as a tenant's app install (not one of the Sovereign's own). */
+export const TENANT_INSTALL_LABEL = 'catalyst.openova.io/install';

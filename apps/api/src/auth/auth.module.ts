@@ -49,7 +49,7 @@ const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
     TeamService,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [AuthService, SessionRevocations, UsersRepository, UsersService],
+  exports: [AuthService, SessionCookie, SessionRevocations, UsersRepository, UsersService],
 })
 export class AuthModule implements OnApplicationBootstrap, OnApplicationShutdown {
   private stopSweeps?: () => void;

@@ -6,7 +6,7 @@ import { AppError, RateLimitedError } from '../common/app-error.js';
 import { LOGGER } from '../common/tokens.js';
 import { CONFIG, type Config } from '../config/config.js';
 import { SECRET_KEYS, type SecretKeys } from '../crypto/keys.js';
-import { DATABASE, type Database } from '../database/database.js';
+import { DATABASE, type Database, type Executor } from '../database/database.js';
 import { MailService } from '../mail/mail.service.js';
 import { pinMail, signInLockedMail } from '../mail/mail.templates.js';
 import { RateLimitService } from '../ratelimit/rate-limit.service.js';
@@ -131,18 +131,33 @@ export class AuthService {
       }
       await this.pins.consume(tx, match.id);
       await this.guards.clearFailures(tx, email);
-      const user = await this.users.upsertOnSignIn(tx, email, extraRoles);
-      const session = await this.sessions.create(tx, user.id, SESSION_TTL_SECONDS);
-      return { ok: true, user: toUser(user), sessionId: session.id, expiresAt: session.expiresAt };
+      return { ok: true, ...(await this.openSession(tx, email, extraRoles)) };
     });
     if (!outcome.ok) {
       if ('attemptsLeft' in outcome) throw new InvalidPinError(outcome.attemptsLeft);
       if (outcome.justLocked) await this.tellOwnerOfLockout(email, outcome.failures);
       throw new SignInLockedError(outcome.lockedForSeconds);
     }
-    this.logger.info({ userId: outcome.user.id }, 'signed in');
-    const token = await this.tokens.sign(outcome.sessionId, outcome.user.id, outcome.expiresAt);
-    return { user: outcome.user, token, expiresAt: outcome.expiresAt };
+    return this.sessionToken(outcome);
+  }
+
+  /**
+   * Signs in an e-mail whose owner another path has proved (a handover token), granting `roles` on top of
+   * what a PIN sign-in grants. `claim` runs first in the same transaction: when it throws, nothing is created.
+   */
+  async signInVerified(
+    email: string,
+    roles: Role[],
+    claim: (tx: Executor) => Promise<void>,
+  ): Promise<{ user: User; token: string; expiresAt: Date }> {
+    const extraRoles = [
+      ...new Set([...(this.config.adminEmails.includes(email) ? ADMIN_ROLES : []), ...roles]),
+    ];
+    const opened = await this.database.db.transaction(async (tx) => {
+      await claim(tx);
+      return this.openSession(tx, email, extraRoles);
+    });
+    return this.sessionToken(opened);
   }
 
   /**
@@ -208,6 +223,19 @@ export class AuthService {
     await this.pins.deleteExpired();
     await this.guards.sweep(this.config.signIn.failureWindowSeconds);
     await this.sessions.deleteExpired();
+  }
+
+  /** Creates the user if new (adding `extraRoles`), stamps the sign-in and opens a session. */
+  private async openSession(tx: Executor, email: string, extraRoles: Role[]) {
+    const user = await this.users.upsertOnSignIn(tx, email, extraRoles);
+    const session = await this.sessions.create(tx, user.id, SESSION_TTL_SECONDS);
+    return { user: toUser(user), sessionId: session.id, expiresAt: session.expiresAt };
+  }
+
+  private async sessionToken(opened: { user: User; sessionId: string; expiresAt: Date }) {
+    this.logger.info({ userId: opened.user.id }, 'signed in');
+    const token = await this.tokens.sign(opened.sessionId, opened.user.id, opened.expiresAt);
+    return { user: opened.user, token, expiresAt: opened.expiresAt };
   }
 
   /** Mailed once per lockout: the lock is set only by the failure that reaches the cap. */

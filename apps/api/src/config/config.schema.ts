@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { isAbsolute } from 'node:path';
@@ -131,6 +132,16 @@ const trustProxy = z
 function isDirectory(path: string): boolean {
   try {
     return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Only a public key's PEM: Node would also derive a public key from a private one, which must not sit here. */
+function isEd25519PublicKey(pem: string): boolean {
+  if (!/^-----BEGIN PUBLIC KEY-----\n[\s\S]+\n-----END PUBLIC KEY-----$/.test(pem.trim())) return false;
+  try {
+    return createPublicKey(pem).asymmetricKeyType === 'ed25519';
   } catch {
     return false;
   }
@@ -270,6 +281,26 @@ export const envSchema = z.object({
   CATALYST_SOVEREIGN_FILE: optionalString.pipe(
     z.string().refine(isAbsolute, { message: 'must be an absolute path' }).optional(),
   ),
+  /** The public half of the key the mothership signs this Sovereign's handover tokens with (PEM); unset → no handover. */
+  CATALYST_HANDOVER_PUBLIC_KEY: optionalString
+    .transform((value) => value?.replace(/\\n/g, '\n'))
+    .pipe(
+      z
+        .string()
+        .refine(isEd25519PublicKey, {
+          message: 'must be an Ed25519 public key in PEM (-----BEGIN PUBLIC KEY-----)',
+        })
+        .optional(),
+    ),
+  /** This Sovereign's FQDN: the audience its handover tokens must name; unset → the facts file's fqdn. */
+  CATALYST_SOVEREIGN_FQDN: optionalString
+    .transform((value) => value?.toLowerCase().replace(/\.$/, ''))
+    .pipe(
+      z
+        .string()
+        .regex(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}$/, { message: 'must be a domain name' })
+        .optional(),
+    ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

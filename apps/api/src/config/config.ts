@@ -39,6 +39,15 @@ export interface Config {
   apps: AppsConfig;
   /** CATALYST_SOVEREIGN_FILE: the Sovereign's facts, read once at start-up; unset → none. */
   sovereignFactsFile?: string;
+  handover: HandoverConfig;
+}
+
+/** The Sovereign's side of the handover link (GET /auth/handover). */
+export interface HandoverConfig {
+  /** CATALYST_HANDOVER_PUBLIC_KEY (Ed25519, PEM); unset → the route answers 404 handover_not_configured. */
+  publicKeyPem?: string;
+  /** CATALYST_SOVEREIGN_FQDN: the audience tokens must name; unset → the facts file's fqdn. */
+  audience?: string;
 }
 
 export interface SignInConfig {
@@ -254,6 +263,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     },
     appUrlPattern: e.CATALYST_APP_URL_PATTERN,
     sovereignFactsFile: e.CATALYST_SOVEREIGN_FILE,
+    handover: { publicKeyPem: e.CATALYST_HANDOVER_PUBLIC_KEY, audience: e.CATALYST_SOVEREIGN_FQDN },
     apps: {
       // The two standard variables any Kubernetes client reads: kubelet sets the first in every pod.
       cluster: env.KUBERNETES_SERVICE_HOST

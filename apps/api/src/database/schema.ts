@@ -5,6 +5,7 @@ export * from '../billing/billing.schema.js';
 export * from '../deployments/deployments.schema.js';
 export * from '../domains/domains.schema.js';
 export * from '../events/events.schema.js';
+export * from '../handover/handover.schema.js';
 export * from '../mail/mail.schema.js';
 export * from '../ratelimit/rate-limit.schema.js';
 export * from '../tenants/tenants.schema.js';

@@ -1,6 +1,6 @@
 import type { ComponentState } from '@catalyst/contracts';
 import { Injectable } from '@nestjs/common';
-import { deriveState } from './helmrelease-state.js';
+import { deriveState, type HelmRelease } from './helmrelease-state.js';
 import { type KitWatchOptions, watchKit } from './kit-watch.js';
 import { SovereignKube } from './kube.client.js';
 import type { SovereignKubeconfig } from './kubeconfig.js';
@@ -38,11 +38,24 @@ export class HelmwatchService {
    * Has Flux try one release again, as `flux reconcile --force` would: the reconcile and force
    * annotations, plus a reset when helm-controller gave up on it (Stalled).
    */
-  async retryRelease(kubeconfig: SovereignKubeconfig, namespace: string, name: string): Promise<void> {
-    const kube = new SovereignKube(kubeconfig);
+  retryRelease(kubeconfig: SovereignKubeconfig, namespace: string, name: string): Promise<void> {
+    return this.retryReleaseOn(new SovereignKube(kubeconfig), namespace, name);
+  }
+
+  /**
+   * The same retry on a cluster client already built (LocalCluster's, for a Sovereign's own releases).
+   * A release `accept` refuses is treated as absent (ReleaseNotFoundError) and left untouched.
+   */
+  async retryReleaseOn(
+    kube: SovereignKube,
+    namespace: string,
+    name: string,
+    accept: (release: HelmRelease) => boolean = () => true,
+  ): Promise<void> {
     const token = new Date().toISOString();
     try {
       const current = await kube.getHelmRelease(namespace, name);
+      if (!accept(current)) throw new ReleaseNotFoundError(namespace, name);
       const stalled = current.status?.conditions?.some((c) => c.type === 'Stalled' && c.status === 'True');
       await kube.patchHelmRelease(namespace, name, {
         metadata: {

@@ -4,26 +4,38 @@ import type { ReactNode } from 'react';
 import { EmptyOr } from '../../components/EmptyOr';
 import { QueryState } from '../../components/QueryState';
 import { formatDateTime } from '../../lib/dates';
+import { useMode } from '../meta/queries';
 import { JobList } from './JobsPage';
 import { chooseDeployment, dependentsOf, type KitApp, releaseName, toKitApp } from './model';
+import { OwnAppDetail } from './OwnComponents';
 import { useDeployments, useKitComponents } from './queries';
-import { AppLogo, NoDeployments, StatusBadge, useChosenDeploymentId } from './shared';
+import { AppLogo, ByMode, NoDeployments, StatusBadge, useChosenDeploymentId } from './shared';
 
-/** One installed component: About, Connection, Bundled dependencies, Tenant, Configuration, Jobs. */
+/**
+ * One installed component: About, Connection, Bundled dependencies, Tenant, Configuration, Jobs. On a
+ * Sovereign, one of its own HelmReleases, with Retry.
+ */
 export function AppDetailPage() {
   const { id } = useParams({ strict: false }) as { id: string };
+  const mode = useMode();
+  return (
+    <section className="console-page">
+      <ByMode mode={mode} sovereign={<OwnAppDetail id={id} />} mothership={<DeploymentAppDetail id={id} />} />
+    </section>
+  );
+}
+
+function DeploymentAppDetail({ id }: { id: string }) {
   const deployments = useDeployments();
   const wanted = useChosenDeploymentId();
   return (
-    <section className="console-page">
-      <QueryState query={deployments} what="the deployments">
-        {(list) => {
-          const { deployment } = chooseDeployment(list, wanted);
-          if (!deployment) return <NoDeployments />;
-          return <AppDetail id={id} deployment={deployment} />;
-        }}
-      </QueryState>
-    </section>
+    <QueryState query={deployments} what="the deployments">
+      {(list) => {
+        const { deployment } = chooseDeployment(list, wanted);
+        if (!deployment) return <NoDeployments />;
+        return <AppDetail id={id} deployment={deployment} />;
+      }}
+    </QueryState>
   );
 }
 

@@ -2,37 +2,48 @@ import { Link } from '@tanstack/react-router';
 import { EmptyOr } from '../../components/EmptyOr';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryState } from '../../components/QueryState';
+import { useMode } from '../meta/queries';
 import { chooseDeployment, toKitApp } from './model';
+import { OwnAppGrid } from './OwnComponents';
 import { useDeployments, useKitComponents } from './queries';
-import { AppLogo, DeploymentNote, NoDeployments, StatusBadge, useChosenDeploymentId } from './shared';
+import { AppLogo, ByMode, DeploymentNote, NoDeployments, StatusBadge, useChosenDeploymentId } from './shared';
 
-/** The installed components (the bootstrap kit) of a Sovereign, as a grid of cards. */
+/**
+ * The installed components as a grid of cards: on a Sovereign its own (its cluster's HelmReleases), on a
+ * mothership the bootstrap kit of a deployment.
+ */
 export function AppsPage() {
-  const deployments = useDeployments();
-  const wanted = useChosenDeploymentId();
+  const mode = useMode();
   return (
     <section className="console-page">
       <PageHeader eyebrow="Sovereign console" title="Apps">
-        <p>The components installed on the Sovereign by its bootstrap kit.</p>
+        <p>
+          {mode === 'sovereign'
+            ? 'The components this Sovereign runs, as Flux reports them on its cluster.'
+            : 'The components installed on the Sovereign by its bootstrap kit.'}
+        </p>
       </PageHeader>
-      <QueryState query={deployments} what="the deployments">
-        {(list) => {
-          const { deployment, missing } = chooseDeployment(list, wanted);
-          if (!deployment) return <NoDeployments />;
-          return (
-            <>
-              <DeploymentNote
-                deployment={deployment}
-                deployments={list}
-                missing={missing}
-                to="/console/apps"
-              />
-              <AppGrid deploymentId={deployment.id} />
-            </>
-          );
-        }}
-      </QueryState>
+      <ByMode mode={mode} sovereign={<OwnAppGrid />} mothership={<DeploymentApps />} />
     </section>
+  );
+}
+
+function DeploymentApps() {
+  const deployments = useDeployments();
+  const wanted = useChosenDeploymentId();
+  return (
+    <QueryState query={deployments} what="the deployments">
+      {(list) => {
+        const { deployment, missing } = chooseDeployment(list, wanted);
+        if (!deployment) return <NoDeployments />;
+        return (
+          <>
+            <DeploymentNote deployment={deployment} deployments={list} missing={missing} to="/console/apps" />
+            <AppGrid deploymentId={deployment.id} />
+          </>
+        );
+      }}
+    </QueryState>
   );
 }
 

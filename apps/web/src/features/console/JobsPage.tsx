@@ -2,39 +2,50 @@ import { useState } from 'react';
 import { EmptyOr } from '../../components/EmptyOr';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryState } from '../../components/QueryState';
+import { useMode } from '../meta/queries';
 import { JobRow } from './JobRow';
 import { chooseDeployment, toKitApp } from './model';
+import { OwnJobList } from './OwnComponents';
 import { useDeployments, useKitComponents } from './queries';
-import { DeploymentNote, NoDeployments, useChosenDeploymentId } from './shared';
+import { ByMode, DeploymentNote, NoDeployments, useChosenDeploymentId } from './shared';
 import { useKitLog } from './useKitLog';
 
-/** One job per bootstrap-kit component; a row opens that component's log in place. */
+/**
+ * One job per component: on a Sovereign each own HelmRelease's last reconcile, on a mothership the
+ * bootstrap-kit install jobs of a deployment. A row opens its details or log in place.
+ */
 export function JobsPage() {
-  const deployments = useDeployments();
-  const wanted = useChosenDeploymentId();
+  const mode = useMode();
   return (
     <section className="console-page">
       <PageHeader eyebrow="Sovereign console" title="Jobs">
-        <p>The bootstrap-kit install jobs of a Sovereign. Open a job to read its log.</p>
+        <p>
+          {mode === 'sovereign'
+            ? 'The last reconcile of each of this Sovereign’s HelmReleases. Open a job to read how it went.'
+            : 'The bootstrap-kit install jobs of a Sovereign. Open a job to read its log.'}
+        </p>
       </PageHeader>
-      <QueryState query={deployments} what="the deployments">
-        {(list) => {
-          const { deployment, missing } = chooseDeployment(list, wanted);
-          if (!deployment) return <NoDeployments />;
-          return (
-            <>
-              <DeploymentNote
-                deployment={deployment}
-                deployments={list}
-                missing={missing}
-                to="/console/jobs"
-              />
-              <JobList deploymentId={deployment.id} status={deployment.status} />
-            </>
-          );
-        }}
-      </QueryState>
+      <ByMode mode={mode} sovereign={<OwnJobList />} mothership={<DeploymentJobs />} />
     </section>
+  );
+}
+
+function DeploymentJobs() {
+  const deployments = useDeployments();
+  const wanted = useChosenDeploymentId();
+  return (
+    <QueryState query={deployments} what="the deployments">
+      {(list) => {
+        const { deployment, missing } = chooseDeployment(list, wanted);
+        if (!deployment) return <NoDeployments />;
+        return (
+          <>
+            <DeploymentNote deployment={deployment} deployments={list} missing={missing} to="/console/jobs" />
+            <JobList deploymentId={deployment.id} status={deployment.status} />
+          </>
+        );
+      }}
+    </QueryState>
   );
 }
 

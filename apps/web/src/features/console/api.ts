@@ -2,6 +2,7 @@ import {
   allocationListSchema,
   componentListSchema,
   deploymentListSchema,
+  sovereignComponentListSchema,
   sovereignFactsResponseSchema,
   teamListSchema,
 } from '@catalyst/contracts';
@@ -39,4 +40,18 @@ export async function listTeam(signal?: AbortSignal) {
 /** What this Sovereign knows about itself (null on a mothership): GET /api/v1/sovereign. */
 export async function getSovereignFacts(signal?: AbortSignal) {
   return (await request(`${API}/sovereign`, { schema: sovereignFactsResponseSchema, signal })).facts;
+}
+
+/** A Sovereign's own components, from the HelmReleases of its cluster: GET /api/v1/sovereign/components. */
+export async function listSovereignComponents(signal?: AbortSignal) {
+  return (await request(`${API}/sovereign/components`, { schema: sovereignComponentListSchema, signal }))
+    .components;
+}
+
+/** Has Flux reconcile one of them again (202): POST /api/v1/sovereign/components/:namespace/:name/retry. */
+export async function retrySovereignComponent(namespace: string, name: string) {
+  await request(
+    `${API}/sovereign/components/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}/retry`,
+    { method: 'POST' },
+  );
 }

@@ -6,6 +6,7 @@ import {
   fallbackLogoSurface,
   findComponent,
   RELEASE_PREFIX,
+  type SovereignComponent,
 } from '@catalyst/contracts';
 
 /** The deployment a page shows: the one named by `?deployment=`, else the most recent. */
@@ -71,6 +72,28 @@ export function dependentsOf(id: string): string[] {
 }
 
 export const releaseName = (id: string) => `${RELEASE_PREFIX}${id}`;
+
+/** One of a Sovereign's own components (a HelmRelease of its cluster) with what the catalog knows. */
+export interface OwnApp extends KitApp {
+  release: SovereignComponent;
+}
+
+export function toOwnApp(release: SovereignComponent): OwnApp {
+  const { id, state, message, updatedAt } = release;
+  return {
+    ...toKitApp({ id, state, ...(message ? { message } : {}), ...(updatedAt ? { updatedAt } : {}) }),
+    release,
+  };
+}
+
+/** What a release's last reconcile was, from its Ready reason: `UpgradeFailed` → Upgrade. */
+export function reconcileAction(reason: string | undefined): string {
+  if (!reason) return 'Reconcile';
+  for (const action of ['Install', 'Upgrade', 'Rollback', 'Uninstall', 'Test'] as const) {
+    if (reason.startsWith(action)) return action;
+  }
+  return 'Reconcile';
+}
 
 // ---------------------------------------------------------------------------------------------
 // Per-component job log, from the deployment's events

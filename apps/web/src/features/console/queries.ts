@@ -1,4 +1,5 @@
-import { useQuery } from '@tanstack/react-query';
+import type { SovereignComponent } from '@catalyst/contracts';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import * as api from './api';
 
 export const consoleKeys = {
@@ -8,6 +9,7 @@ export const consoleKeys = {
   allocations: () => [...consoleKeys.all, 'allocations'] as const,
   team: () => [...consoleKeys.all, 'team'] as const,
   sovereign: () => [...consoleKeys.all, 'sovereign'] as const,
+  components: () => [...consoleKeys.all, 'components'] as const,
 };
 
 export function useDeployments() {
@@ -45,5 +47,31 @@ export function useSovereignFacts() {
     queryKey: consoleKeys.sovereign(),
     queryFn: ({ signal }) => api.getSovereignFacts(signal),
     staleTime: Number.POSITIVE_INFINITY,
+  });
+}
+
+/** How often the components are read again while one of them is still on its way (not installed or failed). */
+export const COMPONENTS_POLL_MS = 5000;
+
+const settled = (c: SovereignComponent) => c.state === 'installed' || c.state === 'failed';
+
+/** A Sovereign's own components (its cluster's HelmReleases); polled while any has not settled. */
+export function useSovereignComponents(enabled = true) {
+  return useQuery({
+    queryKey: consoleKeys.components(),
+    queryFn: ({ signal }) => api.listSovereignComponents(signal),
+    enabled,
+    staleTime: 0,
+    refetchInterval: (query) => ((query.state.data ?? []).every(settled) ? false : COMPONENTS_POLL_MS),
+  });
+}
+
+/** Retries one component, then reads the list again. */
+export function useRetrySovereignComponent() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ namespace, name }: { namespace: string; name: string }) =>
+      api.retrySovereignComponent(namespace, name),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: consoleKeys.components() }),
   });
 }

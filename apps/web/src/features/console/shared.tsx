@@ -1,6 +1,6 @@
-import type { Deployment } from '@catalyst/contracts';
+import type { CatalystMode, Deployment } from '@catalyst/contracts';
 import { Link, useSearch } from '@tanstack/react-router';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { canProvision } from '../../lib/roles';
 import { useMe } from '../auth/queries';
 import { useMode } from '../meta/queries';
@@ -92,5 +92,27 @@ export function NoDeployments() {
         </Link>
       )}
     </div>
+  );
+}
+
+/**
+ * What a console page shows by the api's mode: a Sovereign reads its own cluster, a mothership its
+ * deployments. Nothing is asked of either until the mode is known.
+ */
+export function ByMode({
+  mode,
+  sovereign,
+  mothership,
+}: {
+  mode: CatalystMode | undefined;
+  sovereign: ReactNode;
+  mothership: ReactNode;
+}) {
+  if (mode === 'sovereign') return sovereign;
+  if (mode === 'mothership') return mothership;
+  return (
+    <p className="muted" role="status">
+      Loading…
+    </p>
   );
 }
