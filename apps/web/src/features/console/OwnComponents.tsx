@@ -5,6 +5,7 @@ import { EmptyOr } from '../../components/EmptyOr';
 import { QueryState } from '../../components/QueryState';
 import { formatDateTime } from '../../lib/dates';
 import { describeError } from '../../lib/forms';
+import { JobRowFrame } from './JobRow';
 import { type OwnApp, reconcileAction, toOwnApp } from './model';
 import { useRetrySovereignComponent, useSovereignComponents } from './queries';
 import { AppLogo, StatusBadge } from './shared';
@@ -99,49 +100,32 @@ export function OwnJobList({ only }: { only?: string }) {
 
 function OwnJobRow({ app, expanded, onToggle }: { app: OwnApp; expanded: boolean; onToggle: () => void }) {
   const { release } = app;
-  const panelId = `job-expansion-${app.id}`;
   return (
-    <li className={`console-job${expanded ? ' is-expanded' : ''}`}>
-      <button
-        type="button"
-        className="console-job__row"
-        data-testid={`job-row-${app.id}`}
-        aria-expanded={expanded}
-        aria-controls={panelId}
-        onClick={onToggle}
-      >
-        <span className="console-job__chevron" aria-hidden="true">
-          {expanded ? '▾' : '▸'}
-        </span>
-        <span className="console-job__name">
+    <JobRowFrame
+      id={app.id}
+      title={
+        <>
           {reconcileAction(release.reason)} {app.name} <code className="muted">{release.name}</code>
-        </span>
-        <StatusBadge status={app.state} />
-        <span className="muted console-small">
-          {release.updatedAt ? formatDateTime(release.updatedAt) : '—'}
-        </span>
-      </button>
-      {expanded && (
-        <section
-          className="console-job__expansion"
-          id={panelId}
-          data-testid={panelId}
-          aria-label={`Last reconcile of ${app.name}`}
-        >
-          <dl className="console-dl">
-            <dt>Outcome</dt>
-            <dd>
-              {app.state}
-              {release.reason ? ` (${release.reason})` : ''}
-            </dd>
-            <dt>Message</dt>
-            <dd>{release.message ?? '—'}</dd>
-            <dt>Chart</dt>
-            <dd>{chartOf(app)}</dd>
-          </dl>
-        </section>
-      )}
-    </li>
+        </>
+      }
+      state={app.state}
+      updatedAt={release.updatedAt}
+      expanded={expanded}
+      onToggle={onToggle}
+      detailsLabel={`Last reconcile of ${app.name}`}
+    >
+      <dl className="console-dl">
+        <dt>Outcome</dt>
+        <dd>
+          {app.state}
+          {release.reason ? ` (${release.reason})` : ''}
+        </dd>
+        <dt>Message</dt>
+        <dd>{release.message ?? '—'}</dd>
+        <dt>Chart</dt>
+        <dd>{chartOf(app)}</dd>
+      </dl>
+    </JobRowFrame>
   );
 }
 
