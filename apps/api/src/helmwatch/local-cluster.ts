@@ -28,6 +28,7 @@ export interface ClusterClients {
 export class LocalCluster {
   private readonly kubeConfig?: KubeConfig;
   private readonly unavailable?: string;
+  private built?: ClusterClients;
 
   constructor(@Inject(CONFIG) config: Config, @Inject(LOGGER) logger: Logger) {
     const where = config.apps.cluster;
@@ -57,14 +58,18 @@ export class LocalCluster {
     if (!this.kubeConfig) throw new AppError(503, 'cluster_unavailable', this.unavailable ?? 'No cluster');
   }
 
+  /** Built once: every event the app lifecycle handles uses them, several times over. */
   clients(): ClusterClients {
     this.assertAvailable();
-    const kc = this.kubeConfig as KubeConfig;
-    return {
-      objects: KubernetesObjectApi.makeApiClient(kc),
-      apps: kc.makeApiClient(AppsV1Api),
-      releases: (labelSelector) => new SovereignKube(kc, labelSelector),
-    };
+    if (!this.built) {
+      const kc = this.kubeConfig as KubeConfig;
+      this.built = {
+        objects: KubernetesObjectApi.makeApiClient(kc),
+        apps: kc.makeApiClient(AppsV1Api),
+        releases: (labelSelector) => new SovereignKube(kc, labelSelector),
+      };
+    }
+    return this.built;
   }
 }
 

@@ -3,10 +3,10 @@ import { EmptyOr } from '../../components/EmptyOr';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryState } from '../../components/QueryState';
 import { useMode } from '../meta/queries';
-import { chooseDeployment, toKitApp } from './model';
+import { toKitApp } from './model';
 import { OwnAppGrid } from './OwnComponents';
-import { useDeployments, useKitComponents } from './queries';
-import { AppLogo, ByMode, DeploymentNote, NoDeployments, StatusBadge, useChosenDeploymentId } from './shared';
+import { useKitComponents } from './queries';
+import { AppLogo, ByMode, ChosenDeployment, StatusBadge } from './shared';
 
 /**
  * The installed components as a grid of cards: on a Sovereign its own (its cluster's HelmReleases), on a
@@ -29,21 +29,10 @@ export function AppsPage() {
 }
 
 function DeploymentApps() {
-  const deployments = useDeployments();
-  const wanted = useChosenDeploymentId();
   return (
-    <QueryState query={deployments} what="the deployments">
-      {(list) => {
-        const { deployment, missing } = chooseDeployment(list, wanted);
-        if (!deployment) return <NoDeployments />;
-        return (
-          <>
-            <DeploymentNote deployment={deployment} deployments={list} missing={missing} to="/console/apps" />
-            <AppGrid deploymentId={deployment.id} />
-          </>
-        );
-      }}
-    </QueryState>
+    <ChosenDeployment to="/console/apps">
+      {(deployment) => <AppGrid deploymentId={deployment.id} />}
+    </ChosenDeployment>
   );
 }
 

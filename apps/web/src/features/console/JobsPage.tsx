@@ -4,10 +4,10 @@ import { PageHeader } from '../../components/PageHeader';
 import { QueryState } from '../../components/QueryState';
 import { useMode } from '../meta/queries';
 import { JobRow } from './JobRow';
-import { chooseDeployment, toKitApp } from './model';
+import { toKitApp } from './model';
 import { OwnJobList } from './OwnComponents';
-import { useDeployments, useKitComponents } from './queries';
-import { ByMode, DeploymentNote, NoDeployments, useChosenDeploymentId } from './shared';
+import { useKitComponents } from './queries';
+import { ByMode, ChosenDeployment } from './shared';
 import { useKitLog } from './useKitLog';
 
 /**
@@ -31,21 +31,10 @@ export function JobsPage() {
 }
 
 function DeploymentJobs() {
-  const deployments = useDeployments();
-  const wanted = useChosenDeploymentId();
   return (
-    <QueryState query={deployments} what="the deployments">
-      {(list) => {
-        const { deployment, missing } = chooseDeployment(list, wanted);
-        if (!deployment) return <NoDeployments />;
-        return (
-          <>
-            <DeploymentNote deployment={deployment} deployments={list} missing={missing} to="/console/jobs" />
-            <JobList deploymentId={deployment.id} status={deployment.status} />
-          </>
-        );
-      }}
-    </QueryState>
+    <ChosenDeployment to="/console/jobs">
+      {(deployment) => <JobList deploymentId={deployment.id} status={deployment.status} />}
+    </ChosenDeployment>
   );
 }
 

@@ -1,10 +1,12 @@
 import type { CatalystMode, Deployment } from '@catalyst/contracts';
 import { Link, useSearch } from '@tanstack/react-router';
 import { type ReactNode, useState } from 'react';
+import { QueryState } from '../../components/QueryState';
 import { canProvision } from '../../lib/roles';
 import { useMe } from '../auth/queries';
 import { useMode } from '../meta/queries';
-import type { KitApp } from './model';
+import { chooseDeployment, type KitApp } from './model';
+import { useDeployments } from './queries';
 
 /** `?deployment=<id>` of the console's pages. */
 export function useChosenDeploymentId(): string | undefined {
@@ -78,6 +80,35 @@ export function DeploymentNote({
         </p>
       )}
     </div>
+  );
+}
+
+/**
+ * A mothership console page about one deployment: the one chosen in the URL (else the newest), with the
+ * note saying which, or an invitation to provision when there is none.
+ */
+export function ChosenDeployment({
+  to,
+  children,
+}: {
+  to: '/console/apps' | '/console/jobs';
+  children: (deployment: Deployment) => ReactNode;
+}) {
+  const deployments = useDeployments();
+  const wanted = useChosenDeploymentId();
+  return (
+    <QueryState query={deployments} what="the deployments">
+      {(list) => {
+        const { deployment, missing } = chooseDeployment(list, wanted);
+        if (!deployment) return <NoDeployments />;
+        return (
+          <>
+            <DeploymentNote deployment={deployment} deployments={list} missing={missing} to={to} />
+            {children(deployment)}
+          </>
+        );
+      }}
+    </QueryState>
   );
 }
 
