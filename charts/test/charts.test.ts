@@ -3,11 +3,12 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bootstrapKitReleases, platformVersions } from '@catalyst/contracts';
+import { bootstrapKitReleases, platformVersions, sovereignSmtpSchema } from '@catalyst/contracts';
 import { dump, loadAll } from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../apps/api/src/config/config.js';
 import { envSchema } from '../../apps/api/src/config/config.schema.js';
+import { smtpUrlOf } from '../../apps/api/src/deployments/sovereign-mail.js';
 import { buildTfvars } from '../../apps/api/src/deployments/tfvars.js';
 import {
   type Chart,
@@ -59,6 +60,8 @@ const SOVEREIGN: Record<string, string> = {
   KEYCLOAK_ADMIN_PASSWORD: 'k'.repeat(48),
   GITEA_ADMIN_PASSWORD: 'g'.repeat(48),
   POWERDNS_API_KEY: 'p'.repeat(64),
+  // The deployment's handover key, its public half as one line of base64 SPKI (tfvars handover_public_key).
+  HANDOVER_PUBLIC_KEY: 'MCowBQYDK2VwAyEAqVZrUqorrvx9j2K/j1vtlNHW34u5Wly2BEfhmuDLe1I=',
 };
 
 /** Observability switches (the Blueprint rule: they default to false): under these keys nothing may be on. */
@@ -233,6 +236,51 @@ describe('charts/catalyst, rendered by helm', () => {
     expect(get(service, 'spec.ports')).toEqual([
       { name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' },
     ]);
+  });
+
+  it('reads SMTP_URL and MAIL_FROM from Secrets, optional when asked, and MAIL_FROM once', () => {
+    const required = envOf(
+      only(
+        render(CATALYST, ['--set', 'secrets.smtpUrl.name=mail', '--set', 'env.MAIL_FROM=a@b.example']),
+        'Deployment',
+      ),
+    );
+    expect(required.get('SMTP_URL')?.valueFrom).toEqual({ secretKeyRef: { name: 'mail', key: 'SMTP_URL' } });
+    expect(required.get('MAIL_FROM')).toEqual({ name: 'MAIL_FROM', value: 'a@b.example' });
+    const deployment = only(
+      render(CATALYST, [
+        '--set',
+        'secrets.smtpUrl.name=mail',
+        '--set',
+        'secrets.smtpUrl.optional=true',
+        '--set',
+        'secrets.mailFrom.name=mail',
+        '--set',
+        'secrets.mailFrom.optional=true',
+        '--set',
+        'env.MAIL_FROM=ignored@b.example',
+        '--set',
+        'env.CATALYST_MAIL_OUTBOX=on',
+      ]),
+      'Deployment',
+    );
+    const env = envOf(deployment);
+    expect(env.get('SMTP_URL')?.valueFrom).toEqual({
+      secretKeyRef: { name: 'mail', key: 'SMTP_URL', optional: true },
+    });
+    expect(env.get('MAIL_FROM')?.valueFrom).toEqual({
+      secretKeyRef: { name: 'mail', key: 'MAIL_FROM', optional: true },
+    });
+    const names = ((apiContainer(deployment).env ?? []) as { name: string }[]).map((e) => e.name);
+    expect(names.filter((n) => n === 'MAIL_FROM')).toHaveLength(1);
+    const unknown = runHelm(helm as string, [
+      'template',
+      'catalyst',
+      CATALYST,
+      '--set',
+      'secrets.mailFrom.secret=x',
+    ]);
+    expect(unknown.status).not.toBe(0);
   });
 
   it('grants the RBAC of tenant apps, and mounts the token, only with tenantApps.enabled', () => {
@@ -638,20 +686,52 @@ describe('the Blueprint charts without downloads, rendered by helm', () => {
         expect(get(only(objects, 'Ingress'), 'spec.rules.0.host')).toBe('console.omantel.example.org');
         expect(get(only(objects, 'Ingress'), 'spec.ingressClassName')).toBe('cilium');
 
-        // The kit has no SMTP yet: the outbox is switched on explicitly, so the production image
-        // starts in Kubernetes, and the client address is the ingress's hop.
-        expect(env.has('SMTP_URL')).toBe(false);
+        // SMTP_URL and MAIL_FROM come from catalyst-smtp, which the mothership creates only when the
+        // operator gave an SMTP server: optional references, and the outbox switched on for the case
+        // without it, so the production image starts in Kubernetes either way.
+        for (const name of ['SMTP_URL', 'MAIL_FROM'])
+          expect(env.get(name)?.valueFrom, name).toEqual({
+            secretKeyRef: { name: 'catalyst-smtp', key: name, optional: true },
+          });
         expect(env.get('CATALYST_MAIL_OUTBOX')?.value).toBe('on');
         expect(env.get('CATALYST_TRUST_PROXY')?.value).toBe('1');
-        const podEnv = Object.fromEntries(
-          [...env].map(([name, e]) => [name, e.value ?? 'a-secret-from-a-secret-ref-0123456789abcdef']),
-        );
+        // What the kubelet gives the pod: an optional reference to an absent Secret sets nothing.
+        const podEnvWith = (secrets: Record<string, string>) =>
+          Object.fromEntries(
+            [...env].flatMap(([name, e]) => {
+              const ref = e.valueFrom?.secretKeyRef as
+                | { name: string; key: string; optional?: boolean }
+                | undefined;
+              if (!ref) return [[name, e.value ?? '']];
+              const value =
+                ref.name === 'catalyst-smtp'
+                  ? secrets[ref.key]
+                  : 'a-secret-from-a-secret-ref-0123456789abcdef';
+              return value === undefined && ref.optional ? [] : [[name, value ?? '']];
+            }),
+          );
+        const podEnv = podEnvWith({});
+        expect(podEnv.SMTP_URL).toBeUndefined();
         const config = loadConfig({
           ...podEnv,
           NODE_ENV: 'production',
           KUBERNETES_SERVICE_HOST: '10.43.0.1',
         });
         expect(config.smtpUrl).toBeUndefined();
+        // With the Secret the mothership applies (sovereign-mail.ts), mail goes out through it.
+        const smtp = sovereignSmtpSchema.parse({
+          host: 'smtp.omantel.example',
+          username: 'mailer',
+          password: 'p@ss:word/1',
+          from: 'Omantel <no-reply@omantel.example>',
+        });
+        const withSmtp = loadConfig({
+          ...podEnvWith({ SMTP_URL: smtpUrlOf(smtp, 'p@ss:word/1'), MAIL_FROM: smtp.from }),
+          NODE_ENV: 'production',
+          KUBERNETES_SERVICE_HOST: '10.43.0.1',
+        });
+        expect(withSmtp.smtpUrl).toBe(smtpUrlOf(smtp, 'p@ss:word/1'));
+        expect(withSmtp.mailFrom).toBe('Omantel <no-reply@omantel.example>');
         expect(config.trustProxy).toBe(1);
         // The Catalyst on a Sovereign is that Sovereign's own console: it offers no wizard.
         expect(env.get('CATALYST_MODE')?.value).toBe('sovereign');
@@ -803,6 +883,7 @@ describe('version pins', () => {
       sshPublicKey: 'k',
       domainMode: 'pool',
       kubeconfigToken: 'k',
+      handoverPublicKey: 'k',
       apiUrl: 'https://api.example.org',
       gitopsRepoUrl: 'https://git.example.org/r',
       gitopsBranch: 'main',

@@ -209,6 +209,8 @@ resource "hcloud_server" "control_plane" {
     # kubeconfig post-back
     catalyst_api_url        = var.catalyst_api_url
     kubeconfig_bearer_token = var.kubeconfig_bearer_token
+    # handover: the Sovereign's Catalyst checks the mothership's one-time link with this public key
+    handover_public_key = var.handover_public_key
     # GitOps
     gitops_repo_url     = var.gitops_repo_url
     gitops_branch       = var.gitops_branch

@@ -207,6 +207,17 @@ variable "kubeconfig_bearer_token" {
   }
 }
 
+variable "handover_public_key" {
+  type        = string
+  description = "The public half of this Sovereign's handover key: the base64 of its Ed25519 SubjectPublicKeyInfo (DER), the PEM body on one line. The kit hands it to the Sovereign's Catalyst as CATALYST_HANDOVER_PUBLIC_KEY, which checks the one-time handover link the api signs with the private half (never written anywhere)."
+
+  validation {
+    # The Ed25519 SPKI prefix (MCowBQYDK2VwAyEA) and 32 key bytes, canonical base64.
+    condition     = can(regex("^MCowBQYDK2VwAyEA[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$", var.handover_public_key))
+    error_message = "handover_public_key must be an Ed25519 public key as one line of base64 SPKI (MCowBQYDK2VwAyEA followed by 44 characters), without the PEM lines."
+  }
+}
+
 variable "catalyst_api_url" {
   type        = string
   description = "Base URL of the Catalyst api, without a trailing slash; the kubeconfig goes to <url>/api/v1/deployments/<deployment_id>/kubeconfig."

@@ -15,8 +15,11 @@ import {
 import { parse } from '@cdktf/hcl2json';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { envSchema } from '../../apps/api/src/config/config.schema.js';
+import { deriveKeys } from '../../apps/api/src/crypto/keys.js';
+import { handoverKeyPairFor } from '../../apps/api/src/deployments/handover-link.js';
 import { k3sJoinToken } from '../../apps/api/src/deployments/run-secrets.js';
 import { buildTfvars, type TfvarsInput } from '../../apps/api/src/deployments/tfvars.js';
+import { publicKeyPemFromBase64 } from '../../apps/api/src/handover/handover-token.js';
 
 /*
  * The contract between the api and the OpenTofu module it runs (infra/hetzner) and the Flux tree
@@ -431,6 +434,8 @@ const realisticInput: TfvarsInput = {
   gitopsRepoUrl: 'https://github.com/openova-io/openova',
   gitopsBranch: 'main',
   components: installSet(defaultSelection()),
+  handoverPublicKey: handoverKeyPairFor(deriveKeys('a-secret-key-for-the-contract-tests-0123'), 'd')
+    .publicKeyBase64,
 };
 
 const variants: [string, TfvarsInput][] = [
@@ -512,6 +517,14 @@ const rejected: Record<string, unknown[]> = {
   cilium_version: ['v1.16.5', '1.16', 'latest'],
   flux_version: ['v2.4.0', '2.4', 'latest'],
   components: [['Bad Id'], ['-x'], Array.from({ length: 201 }, (_, i) => `c${i}`)],
+  handover_public_key: [
+    '',
+    // The PEM itself (lines and all), an RSA key's body, a truncated key, a non-canonical last character.
+    publicKeyPemFromBase64(realisticInput.handoverPublicKey),
+    'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA',
+    realisticInput.handoverPublicKey.slice(0, -2),
+    `${realisticInput.handoverPublicKey.slice(0, -2)}B=`,
+  ],
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import { startHetzner } from './helpers/hetzner.js';
 import { convergedKit, KIT_NAMESPACE } from './helpers/kit.js';
 import { provisionRequest } from './helpers/provision-request.js';
 import { pinFrom, SmtpPeer } from './helpers/smtp-peer.js';
+import { answeringConsoleUrl } from './helpers/sovereign-console.js';
 import { SseClient, type SseEvent } from './helpers/sse-client.js';
 import { TEST_SECRET_KEY } from './helpers/test-app.js';
 import { fixtureTofuBin } from './helpers/tofu-bin.js';
@@ -60,6 +61,8 @@ async function startApi(env: Record<string, string> = {}): Promise<{ base: strin
       LOG_LEVEL: 'warn',
       // The Sovereigns' kube-apiserver is the emulator (https on 127.0.0.1, the fixture's addresses).
       CATALYST_KUBE_API_PORT: String(kube.port),
+      // The new Sovereign's console, which the handover phase waits for.
+      CATALYST_SOVEREIGN_CONSOLE_URL: await answeringConsoleUrl(),
       ...env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],

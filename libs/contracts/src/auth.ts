@@ -40,6 +40,34 @@ export type MeResponse = z.infer<typeof meResponseSchema>;
 
 export const pinRequestedSchema = z.object({ message: z.string() });
 
-export const teamMemberSchema = userSchema.extend({ lastSignInAt: z.iso.datetime().nullable() });
+/**
+ * A user on the console's Team page. `roles` is what their sessions act with; of those, `assignedRoles` were given by
+ * an admin (or a handover) and can be removed there, `configuredRoles` come from CATALYST_ADMIN_EMAILS and go only
+ * when the configuration changes.
+ */
+export const teamMemberSchema = userSchema.extend({
+  lastSignInAt: z.iso.datetime().nullable(),
+  assignedRoles: z.array(roleSchema),
+  configuredRoles: z.array(roleSchema),
+});
 export type TeamMember = z.infer<typeof teamMemberSchema>;
 export const teamListSchema = z.object({ users: z.array(teamMemberSchema) });
+
+/** Roles an admin assigns and removes on the Team page (`superadmin` comes only from CATALYST_ADMIN_EMAILS). */
+export const assignableRoles = ['sovereign-admin'] as const satisfies readonly Role[];
+export const assignableRoleSchema = z.enum(assignableRoles);
+export type AssignableRole = z.infer<typeof assignableRoleSchema>;
+
+/** `POST /api/v1/users/invitations`: mails `email` an invitation, creating the user if new, with `roles` assigned. */
+export const invitationRequestSchema = z.strictObject({
+  email: emailSchema,
+  roles: z.array(assignableRoleSchema).max(assignableRoles.length).default([]),
+});
+export type InvitationRequest = z.infer<typeof invitationRequestSchema>;
+
+/** The answer of an invitation and of a role assigned or removed: the user as the Team page lists them. */
+export const teamMemberResponseSchema = z.object({ user: teamMemberSchema });
+export type TeamMemberResponse = z.infer<typeof teamMemberResponseSchema>;
+
+/** A user's id in a path (`/api/v1/users/:id/...`). */
+export const userIdSchema = z.uuid({ message: 'Not a user id' });

@@ -8,6 +8,7 @@ import {
   registrarIdSchema,
   subdomainLabelSchema,
 } from './domains.js';
+import { sovereignSmtpSchema } from './sovereign-smtp.js';
 
 /** Phases of a provisioning run, in order (the names are part of the API). */
 export const phaseNames = [
@@ -115,6 +116,8 @@ export const provisionRequestSchema = z
     components: z.array(z.string().trim().min(1).max(64)).max(200).default([]),
     domain: provisionDomainSchema,
     adminEmail: emailSchema,
+    /** The Sovereign's outbound mail; without it its Catalyst keeps mail in the dev outbox. */
+    smtp: sovereignSmtpSchema.optional(),
   })
   .superRefine((request, ctx) => {
     request.topology.regions.forEach((region, i) => {
@@ -206,6 +209,13 @@ export const deploymentSchema = z.object({
 });
 export type Deployment = z.infer<typeof deploymentSchema>;
 export const deploymentListSchema = z.object({ deployments: z.array(deploymentSchema) });
+
+/** POST /api/v1/deployments/:id/handover: a one-time sign-in link to a ready Sovereign's console. */
+export const handoverLinkSchema = z.object({
+  url: z.url({ protocol: /^https?$/ }),
+  expiresAt: z.iso.datetime(),
+});
+export type HandoverLink = z.infer<typeof handoverLinkSchema>;
 
 export const retryRequestSchema = z.strictObject({ hetznerToken: hetznerTokenSchema.optional() });
 export const wipeRequestSchema = z.strictObject({ hetznerToken: hetznerTokenSchema });

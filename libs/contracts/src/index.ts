@@ -12,4 +12,5 @@ export * from './mail.js';
 export * from './marketplace.js';
 export * from './meta.js';
 export * from './sovereign.js';
+export * from './sovereign-smtp.js';
 export * from './tenants.js';

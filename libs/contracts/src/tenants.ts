@@ -1,14 +1,53 @@
 import { z } from 'zod';
+import { emailSchema } from './auth.js';
+
+/**
+ * A member's role in an organisation: its `owner` (who created it; the wallet is theirs) manages members and
+ * the organisation itself; an `org-admin` manages environments and apps; a `member` uses them (reads only).
+ */
+export const orgRoles = ['owner', 'org-admin', 'member'] as const;
+export const orgRoleSchema = z.enum(orgRoles);
+export type OrgRole = z.infer<typeof orgRoleSchema>;
+/** The roles an owner gives: an organisation has one owner. */
+export const assignableOrgRoles = ['org-admin', 'member'] as const;
+export const assignableOrgRoleSchema = z.enum(assignableOrgRoles, {
+  message: 'The role is org-admin or member',
+});
+export type AssignableOrgRole = z.infer<typeof assignableOrgRoleSchema>;
+/** Whether a role may create and delete environments and install, retry and uninstall apps. */
+export const managesApps = (role: OrgRole): boolean => role === 'owner' || role === 'org-admin';
 
 export const orgSchema = z.object({
   slug: z.string(),
   name: z.string(),
   fqdn: z.string(),
-  role: z.enum(['owner', 'admin', 'member']),
+  role: orgRoleSchema,
   createdAt: z.iso.datetime(),
 });
 export type Org = z.infer<typeof orgSchema>;
 export const orgListSchema = z.object({ orgs: z.array(orgSchema) });
+
+/** GET /api/v1/orgs/:slug/members: who belongs to the organisation, oldest first. */
+export const orgMemberSchema = z.object({
+  userId: z.uuid(),
+  email: z.string(),
+  role: orgRoleSchema,
+  joinedAt: z.iso.datetime(),
+});
+export type OrgMember = z.infer<typeof orgMemberSchema>;
+export const orgMemberListSchema = z.object({ members: z.array(orgMemberSchema) });
+/** POST /api/v1/orgs/:slug/members (owner): invites an e-mail with a role; 409 `already_member`. */
+export const inviteOrgMemberSchema = z.strictObject({ email: emailSchema, role: assignableOrgRoleSchema });
+export type InviteOrgMember = z.infer<typeof inviteOrgMemberSchema>;
+/** PATCH /api/v1/orgs/:slug/members/:userId (owner). */
+export const changeOrgMemberRoleSchema = z.strictObject({ role: assignableOrgRoleSchema });
+export type ChangeOrgMemberRole = z.infer<typeof changeOrgMemberRoleSchema>;
+/**
+ * GET /api/v1/orgs/:slug/wallet (owner, org-admin): what the organisation's installs are paid from (its owner's
+ * wallet), so whoever installs sees what is left. The ledger stays the owner's (GET /billing/wallet).
+ */
+export const orgWalletSchema = z.object({ balanceBaisa: z.number().int(), balanceOmr: z.string() });
+export type OrgWallet = z.infer<typeof orgWalletSchema>;
 
 export const environmentNameSchema = z
   .string()

@@ -4,7 +4,10 @@ import { index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 export const users = pgTable('users', {
   id: uuid('id').primaryKey().defaultRandom(),
   email: text('email').notNull().unique(),
+  /** The effective set: `member`, the assigned roles and those CATALYST_ADMIN_EMAILS grants, as of the last change. */
   roles: text('roles').array().notNull().default(sql`'{member}'::text[]`),
+  /** Roles an admin or a handover gave this user; they stay until an admin removes them. */
+  assignedRoles: text('assigned_roles').array().notNull().default(sql`'{}'::text[]`),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }),
 });

@@ -38,7 +38,8 @@ export const PIN_LIMITS = {
   verifyPerIp: { name: 'pin-verify:ip', limit: 30, windowSeconds: 15 * 60 },
 };
 
-const ADMIN_ROLES: Role[] = ['superadmin', 'sovereign-admin'];
+/** What CATALYST_ADMIN_EMAILS grants; holding either one makes a user an admin of this instance. */
+export const ADMIN_ROLES: readonly Role[] = ['superadmin', 'sovereign-admin'];
 
 export class InvalidPinError extends AppError {
   constructor(attemptsLeft: number) {
@@ -112,7 +113,6 @@ export class AuthService {
     ip: string,
   ): Promise<{ user: User; token: string; expiresAt: Date }> {
     await this.rateLimits.consume(PIN_LIMITS.verifyPerIp, ip);
-    const extraRoles = this.config.adminEmails.includes(email) ? ADMIN_ROLES : [];
     const { maxFailures, failureWindowSeconds, lockoutSeconds } = this.config.signIn;
     // A failed try must be counted even though the request fails, so the transaction
     // returns an outcome and the error is thrown only after it commits.
@@ -131,7 +131,7 @@ export class AuthService {
       }
       await this.pins.consume(tx, match.id);
       await this.guards.clearFailures(tx, email);
-      return { ok: true, ...(await this.openSession(tx, email, extraRoles)) };
+      return { ok: true, ...(await this.openSession(tx, email, [])) };
     });
     if (!outcome.ok) {
       if ('attemptsLeft' in outcome) throw new InvalidPinError(outcome.attemptsLeft);
@@ -142,20 +142,18 @@ export class AuthService {
   }
 
   /**
-   * Signs in an e-mail whose owner another path has proved (a handover token), granting `roles` on top of
-   * what a PIN sign-in grants. `claim` runs first in the same transaction: when it throws, nothing is created.
+   * Signs in an e-mail whose owner another path has proved (a handover token), assigning it `roles` (kept until an
+   * admin removes them) on top of what a PIN sign-in grants. `claim` runs first in the same transaction: when it
+   * throws, nothing is created.
    */
   async signInVerified(
     email: string,
     roles: Role[],
     claim: (tx: Executor) => Promise<void>,
   ): Promise<{ user: User; token: string; expiresAt: Date }> {
-    const extraRoles = [
-      ...new Set([...(this.config.adminEmails.includes(email) ? ADMIN_ROLES : []), ...roles]),
-    ];
     const opened = await this.database.db.transaction(async (tx) => {
       await claim(tx);
-      return this.openSession(tx, email, extraRoles);
+      return this.openSession(tx, email, roles);
     });
     return this.sessionToken(opened);
   }
@@ -218,6 +216,14 @@ export class AuthService {
     await this.sessions.revoke(principal.sessionId);
   }
 
+  /**
+   * Ends every session of a user whose roles were cut, in the caller's transaction. The other replicas drop them
+   * when its NOTIFYs arrive on commit; this one at once (a cached check could outlive the cut by a few seconds).
+   */
+  async revokeSessionsOf(tx: Executor, userId: string): Promise<void> {
+    for (const sessionId of await this.sessions.revokeAllOf(tx, userId)) this.sessionCache.revoke(sessionId);
+  }
+
   /** Removes expired codes, failures out of the window and long-dead sessions. */
   async sweep(): Promise<void> {
     await this.pins.deleteExpired();
@@ -225,9 +231,20 @@ export class AuthService {
     await this.sessions.deleteExpired();
   }
 
-  /** Creates the user if new (adding `extraRoles`), stamps the sign-in and opens a session. */
-  private async openSession(tx: Executor, email: string, extraRoles: Role[]) {
-    const user = await this.users.upsertOnSignIn(tx, email, extraRoles);
+  /** The roles CATALYST_ADMIN_EMAILS grants `email` today (none once it is taken off the list). */
+  configuredRolesOf(email: string): Role[] {
+    return this.config.adminEmails.includes(email) ? [...ADMIN_ROLES] : [];
+  }
+
+  /**
+   * Creates the user if new (assigning `assign`), recomputes their roles from what holds now, stamps the sign-in and
+   * opens a session.
+   */
+  private async openSession(tx: Executor, email: string, assign: Role[]) {
+    const user = await this.users.upsertOnSignIn(tx, email, {
+      assign,
+      configured: this.configuredRolesOf(email),
+    });
     const session = await this.sessions.create(tx, user.id, SESSION_TTL_SECONDS);
     return { user: toUser(user), sessionId: session.id, expiresAt: session.expiresAt };
   }

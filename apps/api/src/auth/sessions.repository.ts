@@ -53,6 +53,20 @@ export class SessionsRepository {
     });
   }
 
+  /**
+   * Revokes every live session of a user (a role of theirs was removed) and announces each one, on commit, so
+   * every replica's session cache and open streams drop them. Returns the revoked sessions' ids.
+   */
+  async revokeAllOf(ex: Executor, userId: string): Promise<string[]> {
+    const revoked = await ex
+      .update(sessions)
+      .set({ revokedAt: sql`now()` })
+      .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`)))
+      .returning({ id: sessions.id });
+    for (const { id } of revoked) await ex.execute(sql`select pg_notify(${SESSION_REVOKED_CHANNEL}, ${id})`);
+    return revoked.map(({ id }) => id);
+  }
+
   async deleteExpired(): Promise<void> {
     await this.database.db.delete(sessions).where(lt(sessions.expiresAt, sql`now() - interval '1 day'`));
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { UsersRepository } from './users.repository.js';
+import type { Executor } from '../database/database.js';
+import { type UserRow, UsersRepository } from './users.repository.js';
 
 /** Users as other features see them (the BSS shows owners and customers by e-mail). */
 @Injectable()
@@ -9,5 +10,10 @@ export class UsersService {
   /** E-mails by user id; an id without a user is absent. */
   emailsOf(ids: string[]): Promise<Map<string, string>> {
     return this.repo.emailsOf(ids);
+  }
+
+  /** The user of an invited e-mail, created when new, in the caller's transaction (organization invitations). */
+  findOrCreateByEmail(ex: Executor, email: string): Promise<UserRow> {
+    return this.repo.findOrCreateByEmail(ex, email);
   }
 }

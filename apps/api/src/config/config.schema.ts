@@ -252,6 +252,27 @@ export const envSchema = z.object({
   CATALYST_KUBE_API_PORT: z.coerce.number().int().min(1).max(65535).default(6443),
   CATALYST_PHASE1_FIRST_SEEN_TIMEOUT: duration('15m'),
   CATALYST_PHASE1_WATCH_TIMEOUT: duration('60m'),
+  /** A new Sovereign's console, which the handover phase checks and its link opens; `{fqdn}` is the Sovereign's. */
+  CATALYST_SOVEREIGN_CONSOLE_URL: z
+    .string()
+    .optional()
+    .transform((value) => (value?.trim() || 'https://console.{fqdn}').replace(/\/+$/, ''))
+    .refine(
+      (value) => {
+        try {
+          const url = new URL(value.replaceAll('{fqdn}', 'sovereign.example.org'));
+          return ['http:', 'https:'].includes(url.protocol) && !url.search && !url.hash;
+        } catch {
+          return false;
+        }
+      },
+      { message: 'must be an http(s) URL without query or fragment, e.g. https://console.{fqdn}' },
+    ),
+  CATALYST_HANDOVER_TIMEOUT: duration('15m'),
+  /** A handover link's life; the Sovereign refuses a token that claims more than an hour. */
+  CATALYST_HANDOVER_TOKEN_TTL: duration('10m').pipe(
+    z.number().max(3600, { message: 'must be at most 1h (the Sovereign refuses longer-lived links)' }),
+  ),
   CATALYST_CANCEL_GRACE: duration('60s'),
   CATALYST_RUN_LEASE_TTL: duration('30s'),
   CATALYST_MAX_RUNS_PER_PROJECT: z.coerce.number().int().min(1).max(20).default(1),

@@ -108,6 +108,12 @@ export interface DeploymentsConfig {
   kubeApiPort: number;
   firstSeenTimeoutSeconds: number;
   watchTimeoutSeconds: number;
+  /** The new Sovereign's console URL, `{fqdn}` standing for its FQDN (no trailing slash). */
+  sovereignConsoleUrl: string;
+  /** How long the handover phase waits for the new console's /healthz to answer. */
+  handoverTimeoutSeconds: number;
+  /** Life of a handover link (POST /api/v1/deployments/:id/handover). */
+  handoverTokenTtlSeconds: number;
   /** After SIGINT, how long tofu gets to stop cleanly before SIGTERM. */
   cancelGraceSeconds: number;
   /** A run whose owner has not renewed its lease for this long is taken over by another replica. */
@@ -292,6 +298,9 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       kubeApiPort: e.CATALYST_KUBE_API_PORT,
       firstSeenTimeoutSeconds: e.CATALYST_PHASE1_FIRST_SEEN_TIMEOUT,
       watchTimeoutSeconds: e.CATALYST_PHASE1_WATCH_TIMEOUT,
+      sovereignConsoleUrl: e.CATALYST_SOVEREIGN_CONSOLE_URL,
+      handoverTimeoutSeconds: e.CATALYST_HANDOVER_TIMEOUT,
+      handoverTokenTtlSeconds: e.CATALYST_HANDOVER_TOKEN_TTL,
       cancelGraceSeconds: e.CATALYST_CANCEL_GRACE,
       leaseTtlSeconds: e.CATALYST_RUN_LEASE_TTL,
       maxRunsPerProject: e.CATALYST_MAX_RUNS_PER_PROJECT,

@@ -7,7 +7,10 @@ export interface SecretKeys {
   sealing: Buffer;
   sessions: Uint8Array;
   pins: Buffer;
-  /** Keys per-deployment secrets derived on demand (kubeconfig post-back token, tofu state passphrase and database password). */
+  /**
+   * Keys per-deployment secrets derived on demand (kubeconfig post-back token, tofu state passphrase and
+   * database password, the handover signing key's seed).
+   */
   runs: Buffer;
 }
 
@@ -34,4 +37,12 @@ export function deriveRunSecret(
   deploymentId: string,
 ): string {
   return createHmac('sha256', keys.runs).update(`${purpose}\n${deploymentId}`).digest('base64url');
+}
+
+/**
+ * 32 bytes of one deployment, derived like deriveRunSecret (a purpose of its own, so never equal to one of
+ * those): the seed of a key that must be the same on every replica and after a restart without being stored.
+ */
+export function deriveRunSeed(keys: SecretKeys, purpose: 'handover-key', deploymentId: string): Buffer {
+  return createHmac('sha256', keys.runs).update(`${purpose}\n${deploymentId}`).digest();
 }

@@ -3,12 +3,13 @@ import {
   createDeploymentResponseSchema,
   deploymentListSchema,
   deploymentSchema,
+  handoverLinkSchema,
   type ProvisionRequest,
   provisionRequestSchema,
   retryRequestSchema,
   wipeRequestSchema,
 } from '@catalyst/contracts';
-import { Controller, Delete, Get, HttpCode, Post, Put, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, Header, HttpCode, Post, Put, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { CurrentUser, type Principal, Public, Roles } from '../auth/roles.decorator.js';
@@ -99,6 +100,15 @@ export class DeploymentsController {
     @CurrentUser() user: Principal,
   ) {
     return this.deployments.wipe(id, body.hetznerToken, user);
+  }
+
+  /** A one-time sign-in link to a ready Sovereign's console for its first sovereign-admin (never cached). */
+  @Post(':id/handover')
+  @HttpCode(200)
+  @Header('cache-control', 'no-store')
+  @Returns(handoverLinkSchema)
+  handover(@ZodParam('id', idParam) id: string, @CurrentUser() user: Principal) {
+    return this.deployments.handoverLink(id, user);
   }
 
   @Delete(':id')

@@ -17,6 +17,7 @@ import { convergedKit } from '../../test/helpers/kit.js';
 import { FAKE_HETZNER_TOKEN, provisionRequest } from '../../test/helpers/provision-request.js';
 import { signIn } from '../../test/helpers/sign-in.js';
 import { SmtpPeer } from '../../test/helpers/smtp-peer.js';
+import { answeringConsoleUrl } from '../../test/helpers/sovereign-console.js';
 import { SseClient } from '../../test/helpers/sse-client.js';
 import { startTestApp, type TestApp } from '../../test/helpers/test-app.js';
 import { fixtureTofuBin } from '../../test/helpers/tofu-bin.js';
@@ -184,7 +185,8 @@ describe('a provisioning run', () => {
           p.status === 'succeeded' && p.startedAt && p.finishedAt,
       ),
     ).toBe(true);
-    expect(snapshot.result.consoleURL).toBe('https://console.omantel.omani.works');
+    // The console the handover phase found answering (CATALYST_SOVEREIGN_CONSOLE_URL; https://console.<fqdn> by default).
+    expect(snapshot.result.consoleURL).toBe(await answeringConsoleUrl());
     // Components are the kit's releases for this install set (no keycloak: it was not selected), all installed.
     expect(snapshot.components.map((c: { id: string }) => c.id)).toEqual(
       expectedKitReleases(['harbor', 'grafana']),

@@ -39,6 +39,14 @@ export const wipeFirst = (fqdn: string) =>
 export const runInProgress = (status: string) =>
   new AppError(409, 'run_in_progress', `The run is ${status}; cancel it first`);
 
+/** A handover link is for a Sovereign whose console answered (the run is ready). */
+export const notReadyForHandover = (status: string) =>
+  new AppError(
+    409,
+    'not_ready',
+    `The run is ${status}; a handover link exists only once the Sovereign is ready`,
+  );
+
 // The kubeconfig post-back and its download.
 export const missingBearer = () =>
   new AppError(401, 'missing_bearer', 'Send the run token as Authorization: Bearer <token>');

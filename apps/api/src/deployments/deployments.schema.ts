@@ -17,7 +17,7 @@ import { users } from '../auth/auth.schema.js';
 
 /**
  * A Sovereign's provisioning record. Secrets live only sealed (token until the run stops, registrar
- * credentials, the kubeconfig); the request is stored without them. A run is owned by one replica
+ * credentials, the SMTP password until delivered, the kubeconfig); the request is stored without them. A run is owned by one replica
  * through the lease columns.
  */
 export const deployments = pgTable(
@@ -34,6 +34,8 @@ export const deployments = pgTable(
     reservationId: uuid('reservation_id'),
     sealedHetznerToken: text('sealed_hetzner_token'),
     sealedRegistrarCredentials: text('sealed_registrar_credentials'),
+    /** The Sovereign's SMTP password until the run has handed it to the Sovereign (catalyst-smtp Secret). */
+    sealedSmtpPassword: text('sealed_smtp_password'),
     kubeconfigTokenHash: text('kubeconfig_token_hash'),
     /** When the post-back bearer stops being accepted; null until a run issues it. */
     kubeconfigTokenExpiresAt: timestamp('kubeconfig_token_expires_at', { withTimezone: true }),

@@ -38,6 +38,7 @@ import {
   notCancellable,
   deploymentNotFound as notFound,
   notOnASovereign,
+  notReadyForHandover,
   notRetryable,
   notWipeable,
   phaseNotReached,
@@ -51,6 +52,7 @@ import {
   type PhaseRow,
   RUNNABLE,
 } from './deployments.repository.js';
+import { mintHandoverLink, sovereignConsoleUrl } from './handover-link.js';
 import { RunScheduler } from './run.scheduler.js';
 import { CANCELLED } from './run-lease.js';
 import { tokenHash } from './run-secrets.js';
@@ -126,6 +128,7 @@ export class DeploymentsService {
           sealedRegistrarCredentials: registrarCredentials
             ? this.sealer.seal(JSON.stringify(registrarCredentials), id)
             : null,
+          sealedSmtpPassword: request.smtp?.password ? this.sealer.seal(request.smtp.password, id) : null,
           createdBy: user.userId,
         },
         phaseNames,
@@ -379,6 +382,34 @@ export class DeploymentsService {
       target: `deployment:${id}`,
     });
     return { fqdn: row.fqdn, yaml: serializeKubeconfig(kubeconfig) };
+  }
+
+  /**
+   * A one-time link that signs the Sovereign's first sovereign-admin (the request's admin e-mail) in to its
+   * console; only for a ready run. Minted on demand and never stored or logged: the audit entry names the
+   * token's id, not the token.
+   */
+  async handoverLink(id: string, user: Principal): Promise<{ url: string; expiresAt: string }> {
+    const row = await this.repo.get(id);
+    if (!row) throw notFound();
+    if (row.status !== 'ready') throw notReadyForHandover(row.status);
+    const { sovereignConsoleUrl: pattern, handoverTokenTtlSeconds } = this.config.deployments;
+    const link = mintHandoverLink({
+      keys: this.keys,
+      deploymentId: id,
+      fqdn: row.fqdn,
+      adminEmail: (row.request as { adminEmail: string }).adminEmail,
+      consoleUrl: sovereignConsoleUrl(pattern, row.fqdn),
+      ttlSeconds: handoverTokenTtlSeconds,
+    });
+    await this.audit.record({
+      actorId: user.userId,
+      actorEmail: user.email,
+      action: 'handover.link',
+      target: `deployment:${id}`,
+      details: { jti: link.jti, expiresAt: link.expiresAt.toISOString() },
+    });
+    return { url: link.url, expiresAt: link.expiresAt.toISOString() };
   }
 
   private async holdName(request: ProvisionRequest, userId: string, tx: Tx) {

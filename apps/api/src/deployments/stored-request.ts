@@ -1,8 +1,10 @@
 import type { ProvisionRequest } from '@catalyst/contracts';
 
 /** The provision request as stored: every secret removed (they are sealed in their own columns). */
-export type StoredRequest = Omit<ProvisionRequest, 'credentials' | 'domain'> & {
+export type StoredRequest = Omit<ProvisionRequest, 'credentials' | 'domain' | 'smtp'> & {
   credentials: Omit<ProvisionRequest['credentials'], 'hetznerToken'>;
+  /** The Sovereign's SMTP server without its password (sealed in `sealed_smtp_password`). */
+  smtp?: Omit<NonNullable<ProvisionRequest['smtp']>, 'password'>;
   domain:
     | { mode: 'pool'; poolDomain: string; subdomain: string }
     | { mode: 'byo-manual'; domain: string }
@@ -15,7 +17,10 @@ export function withoutSecrets(request: ProvisionRequest): StoredRequest {
     request.domain.mode === 'byo-api'
       ? { mode: request.domain.mode, domain: request.domain.domain, registrar: request.domain.registrar }
       : request.domain;
-  return { ...request, credentials, domain };
+  const { smtp: fullSmtp, ...rest } = request;
+  if (!fullSmtp) return { ...rest, credentials, domain };
+  const { password: _password, ...smtp } = fullSmtp;
+  return { ...rest, credentials, domain, smtp };
 }
 
 export function fqdnOf(domain: StoredRequest['domain']): string {

@@ -36,6 +36,11 @@ export interface Tfvars {
   flux_version: string;
   /** The install set, substituted into the bootstrap kit so only selected components are reconciled. */
   components: string[];
+  /**
+   * The public half of the deployment's handover key (base64 SPKI, one line): the Sovereign's Catalyst checks
+   * the one-time handover link with it (CATALYST_HANDOVER_PUBLIC_KEY through the kit).
+   */
+  handover_public_key: string;
 }
 
 export interface TfvarsInput {
@@ -60,6 +65,8 @@ export interface TfvarsInput {
   gitopsRepoUrl: string;
   gitopsBranch: string;
   components: string[];
+  /** handoverKeyPairFor(…).publicKeyBase64 (deployments/handover-link.ts). */
+  handoverPublicKey: string;
 }
 
 export function buildTfvars(input: TfvarsInput): Tfvars {
@@ -94,5 +101,6 @@ export function buildTfvars(input: TfvarsInput): Tfvars {
     cilium_version: platformVersions.cilium,
     flux_version: platformVersions.flux,
     components: input.components,
+    handover_public_key: input.handoverPublicKey,
   };
 }

@@ -68,6 +68,38 @@ export function generateHandoverKeyPair(): { publicKeyPem: string; privateKeyPem
   };
 }
 
+/** PKCS#8 DER of an Ed25519 private key, up to its 32-byte seed (RFC 8410). */
+const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+
+/** A handover key pair made from a seed: the same seed gives the same pair, on any replica. */
+export interface HandoverKeyPair {
+  privateKey: KeyObject;
+  publicKeyPem: string;
+  /** The base64 of the SubjectPublicKeyInfo (DER): the PEM body on one line, safe in YAML and Flux substitution. */
+  publicKeyBase64: string;
+}
+
+/** The Ed25519 key pair whose private key is `seed` (32 bytes); derive the seed, never store the key. */
+export function handoverKeyPairFromSeed(seed: Buffer): HandoverKeyPair {
+  if (seed.length !== 32) throw new Error('an Ed25519 seed is 32 bytes');
+  const privateKey = createPrivateKey({
+    key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]),
+    format: 'der',
+    type: 'pkcs8',
+  });
+  const publicKey = createPublicKey(privateKey);
+  return {
+    privateKey,
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    publicKeyBase64: publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
+  };
+}
+
+/** The PEM of a public key given as its one-line base64 SPKI body (as the kit's values carry it). */
+export function publicKeyPemFromBase64(body: string): string {
+  return `-----BEGIN PUBLIC KEY-----\n${body}\n-----END PUBLIC KEY-----\n`;
+}
+
 /** The Ed25519 public key in `pem`, or an error saying why it is not one. */
 export function parseHandoverPublicKey(pem: string): KeyObject {
   // Node derives a public key from a private one too; a private half must never be taken as the public one.
@@ -79,12 +111,13 @@ export function parseHandoverPublicKey(pem: string): KeyObject {
 
 /** Signs a token for `claims.sub` on `claims.aud`, valid `ttlSeconds` from `now` (seconds since the epoch). */
 export function signHandoverToken(
-  privateKeyPem: string,
+  privateKeyPem: string | KeyObject,
   claims: { aud: string; sub: string; jti: string },
   ttlSeconds: number,
   now: number = Math.floor(Date.now() / 1000),
 ): string {
-  const key = createPrivateKey(privateKeyPem);
+  const key = typeof privateKeyPem === 'string' ? createPrivateKey(privateKeyPem) : privateKeyPem;
+  if (key.type !== 'private') throw new Error('not a private key');
   if (key.asymmetricKeyType !== 'ed25519') throw new Error('not an Ed25519 private key');
   const iat = Math.floor(now);
   const payload = handoverClaimsSchema.parse({ ...claims, iat, exp: iat + ttlSeconds });

@@ -1,9 +1,13 @@
 import type { ComponentState } from '@catalyst/contracts';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import { Injectable } from '@nestjs/common';
 import { deriveState, type HelmRelease } from './helmrelease-state.js';
 import { type KitWatchOptions, watchKit } from './kit-watch.js';
 import { SovereignKube } from './kube.client.js';
 import type { SovereignKubeconfig } from './kubeconfig.js';
+
+/** An object to apply to a Sovereign's cluster (so callers outside helmwatch/ need no kube client types). */
+export type ClusterObject = KubernetesObject;
 
 export { type ComponentStatus, KitWatchFailed, type KitWatchOptions } from './kit-watch.js';
 
@@ -70,6 +74,11 @@ export class HelmwatchService {
       if ((error as { code?: number }).code === 404) throw new ReleaseNotFoundError(namespace, name);
       throw error;
     }
+  }
+
+  /** Server-side applies `objects` on the Sovereign, in order (idempotent: the same objects again converge). */
+  applyObjects(kubeconfig: SovereignKubeconfig, objects: ClusterObject[]): Promise<void> {
+    return new SovereignKube(kubeconfig).applyObjects(objects);
   }
 
   /** Every HelmRelease on the Sovereign, in every namespace, sorted by namespace and name. */

@@ -1,6 +1,8 @@
 import {
   CustomObjectsApi,
   KubeConfig,
+  type KubernetesObject,
+  KubernetesObjectApi,
   PatchStrategy,
   setHeaderOptions,
   Watch,
@@ -71,6 +73,16 @@ export class SovereignKube {
       { group: GROUP, version: VERSION, plural: PLURAL, namespace, name, body: patch },
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
     );
+  }
+
+  /**
+   * Server-side applies each object in order, Catalyst as field manager, forcing its own fields back:
+   * applying the same objects again converges (a namespace first, then what goes in it).
+   */
+  async applyObjects(objects: KubernetesObject[]): Promise<void> {
+    const api = KubernetesObjectApi.makeApiClient(this.kc);
+    for (const object of objects)
+      await api.patch(object, undefined, undefined, 'catalyst', true, PatchStrategy.ServerSideApply);
   }
 
   /** Watches from `resourceVersion`; `done` fires once, with the error that ended the stream (or null). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pinMail, signInLockedMail, voucherMail } from './mail.templates.js';
+import { pinMail, signInLockedMail, teamInvitationMail, voucherMail } from './mail.templates.js';
 
 describe('mail templates', () => {
   it('puts the PIN and its lifetime in both parts of the PIN mail', () => {
@@ -34,5 +34,21 @@ describe('mail templates', () => {
     expect(mail.text).toContain('30 minutes');
     expect(mail.html).toContain('https://c.example.com/?a=&#60;b&#62;');
     expect(mail.html).not.toContain('<b>');
+  });
+  it('says who invited whom to which console and how to sign in, escaping both in HTML', () => {
+    const mail = teamInvitationMail({
+      invitedBy: 'root@example.com',
+      consoleUrl: 'https://console.example.com/?a=<b>',
+      roles: ['sovereign-admin'],
+    });
+    expect(mail.subject).toContain('root@example.com invited you');
+    expect(mail.text).toContain('root@example.com invited you as sovereign-admin');
+    expect(mail.text).toContain('https://console.example.com/?a=<b>');
+    expect(mail.text).toContain('6-digit sign-in code');
+    expect(mail.html).toContain('href="https://console.example.com/?a=&#60;b&#62;"');
+    expect(mail.html).not.toContain('<b>');
+    expect(teamInvitationMail({ invitedBy: 'a@b.c', consoleUrl: 'https://c', roles: [] }).text).toContain(
+      'a@b.c invited you to',
+    );
   });
 });

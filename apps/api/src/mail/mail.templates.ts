@@ -102,3 +102,55 @@ export function appSuspendedMail(input: {
   );
   return { subject, text, html };
 }
+
+/** To someone an admin invited to this Catalyst's console (the Team page), maybe with roles assigned. */
+export function teamInvitationMail(input: {
+  invitedBy: string;
+  consoleUrl: string;
+  roles: readonly string[];
+}): RenderedMail {
+  const subject = `${input.invitedBy} invited you to ${input.consoleUrl}`;
+  const asRoles = input.roles.length ? ` as ${input.roles.join(', ')}` : '';
+  const text = [
+    `${input.invitedBy} invited you${asRoles} to the Catalyst console at ${input.consoleUrl}.`,
+    '',
+    'There is no password: open the console, enter this e-mail address and we mail you a 6-digit sign-in code.',
+    '',
+    `Open the console: ${input.consoleUrl}`,
+  ].join('\n');
+  const html = layout(
+    'You are invited',
+    `<p style="margin:0 0 16px"><strong>${escapeHtml(input.invitedBy)}</strong> invited you${escapeHtml(asRoles)} to the Catalyst console at ${escapeHtml(input.consoleUrl)}.</p>
+<p style="margin:0 0 24px">There is no password: open the console, enter this e-mail address and we mail you a 6-digit sign-in code.</p>
+<p style="margin:0"><a href="${escapeHtml(input.consoleUrl)}" style="display:inline-block;background:#2459d6;color:#fff;text-decoration:none;padding:12px 20px;border-radius:8px;font-weight:600">Open the console</a></p>`,
+  );
+  return { subject, text, html };
+}
+
+/** To someone an organization's owner invited (issue #15, "Team"): which org, who invited them, how to sign in. */
+export function orgInvitationMail(input: {
+  org: string;
+  orgFqdn: string;
+  inviter: string;
+  role: 'org-admin' | 'member';
+  marketplaceUrl: string;
+}): RenderedMail {
+  const what =
+    input.role === 'org-admin'
+      ? 'As an org-admin you create environments and install apps.'
+      : 'As a member you use its environments and apps.';
+  const subject = `${input.inviter} invited you to ${input.org}`;
+  const text = [
+    `${input.inviter} invited you to the organization ${input.org} (${input.orgFqdn}) as ${input.role}. ${what}`,
+    '',
+    `Open the marketplace: ${input.marketplaceUrl}`,
+    'Sign in with this e-mail address: we mail you a 6-digit code to enter, no password needed.',
+  ].join('\n');
+  const html = layout(
+    `You are invited to ${input.org}`,
+    `<p style="margin:0 0 16px">${escapeHtml(input.inviter)} invited you to the organization <strong>${escapeHtml(input.org)}</strong> (${escapeHtml(input.orgFqdn)}) as ${escapeHtml(input.role)}. ${escapeHtml(what)}</p>
+<p style="margin:0 0 16px"><a href="${escapeHtml(input.marketplaceUrl)}" style="display:inline-block;background:#2459d6;color:#fff;text-decoration:none;padding:12px 20px;border-radius:8px;font-weight:600">Open the marketplace</a></p>
+<p style="margin:0;color:#5b6472;font-size:14px">Sign in with this e-mail address: we mail you a 6-digit code to enter, no password needed.</p>`,
+  );
+  return { subject, text, html };
+}

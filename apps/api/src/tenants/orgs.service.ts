@@ -16,10 +16,12 @@ export class OrgsService {
     private readonly apps: AppInstallsRepository,
   ) {}
 
-  /** The organization the user joined first, if any. */
+  /**
+   * The organization the user owns (the first, if ever more than one), if any: an org they were only invited
+   * into is not theirs to check out for.
+   */
   async firstOf(userId: string, ex?: Executor): Promise<OrgRow | undefined> {
-    const [membership] = await this.repo.membershipsOf(userId, ex);
-    return membership?.org;
+    return (await this.repo.membershipsOf(userId, ex)).find(({ role }) => role === 'owner')?.org;
   }
 
   /** The plan of the org's latest order (its environments' quota), in the caller's transaction. */

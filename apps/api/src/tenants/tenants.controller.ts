@@ -8,6 +8,7 @@ import {
   environmentSchema,
   installAppSchema,
   orgListSchema,
+  orgWalletSchema,
   tenantPoolDomainsSchema,
 } from '@catalyst/contracts';
 import { Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
@@ -16,9 +17,12 @@ import { CurrentUser, type Principal } from '../auth/roles.decorator.js';
 import { Returns, ZodBody, ZodParam, ZodQuery } from '../common/validation.js';
 import { TenantsService } from './tenants.service.js';
 
-const slugParam = z.string().trim().toLowerCase().max(64);
+export const slugParam = z.string().trim().toLowerCase().max(64);
 
-/** A tenant's own workspace: any signed-in user, scoped to the orgs they belong to. */
+/**
+ * A tenant's own workspace: any signed-in user, scoped to the orgs they belong to and to what their role in each
+ * allows (OrgAccess).
+ */
 @Controller('api/v1')
 export class TenantsController {
   constructor(private readonly tenants: TenantsService) {}
@@ -33,6 +37,12 @@ export class TenantsController {
   @HttpCode(204)
   async deleteOrg(@ZodParam('slug', slugParam) slug: string, @CurrentUser() user: Principal) {
     await this.tenants.deleteOrg(slug, user);
+  }
+
+  @Get('orgs/:slug/wallet')
+  @Returns(orgWalletSchema)
+  wallet(@ZodParam('slug', slugParam) slug: string, @CurrentUser() user: Principal) {
+    return this.tenants.wallet(slug, user);
   }
 
   @Get('tenant/slug-check')

@@ -1,9 +1,13 @@
+import type { OrgRole } from '@catalyst/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { DATABASE, type Database, type Executor } from '../database/database.js';
 import { appInstalls, environments, organizations, orgMembers } from './tenants.schema.js';
 
 export type OrgRow = typeof organizations.$inferSelect;
+export type MemberRow = { userId: string; role: OrgRole; joinedAt: Date };
+
+const memberColumns = { userId: orgMembers.userId, role: orgMembers.role, joinedAt: orgMembers.joinedAt };
 
 @Injectable()
 export class TenantsRepository {
@@ -14,7 +18,7 @@ export class TenantsRepository {
   }
 
   /** The orgs a user belongs to, with their role in each. */
-  membershipsOf(userId: string, ex: Executor = this.db) {
+  membershipsOf(userId: string, ex: Executor = this.db): Promise<{ org: OrgRow; role: OrgRole }[]> {
     return ex
       .select({ org: organizations, role: orgMembers.role })
       .from(orgMembers)
@@ -24,13 +28,64 @@ export class TenantsRepository {
   }
 
   /** The org with `slug` if `userId` belongs to it (otherwise it does not exist for them). */
-  async membership(slug: string, userId: string): Promise<{ org: OrgRow; role: string } | undefined> {
+  async membership(slug: string, userId: string): Promise<{ org: OrgRow; role: OrgRole } | undefined> {
     const [row] = await this.db
       .select({ org: organizations, role: orgMembers.role })
       .from(orgMembers)
       .innerJoin(organizations, eq(organizations.id, orgMembers.orgId))
       .where(and(eq(organizations.slug, slug), eq(orgMembers.userId, userId)));
     return row;
+  }
+
+  /** The org's members, in the order they joined (e-mails come from auth). */
+  members(orgId: string): Promise<MemberRow[]> {
+    return this.db
+      .select(memberColumns)
+      .from(orgMembers)
+      .where(eq(orgMembers.orgId, orgId))
+      .orderBy(asc(orgMembers.joinedAt), asc(orgMembers.userId));
+  }
+
+  /**
+   * Adds a member; undefined when they belong to the org already. A second invitation of the same person
+   * running at once waits for the first to commit, then finds the row and adds nothing.
+   */
+  async addMember(
+    tx: Executor,
+    orgId: string,
+    userId: string,
+    role: OrgRole,
+  ): Promise<MemberRow | undefined> {
+    const [row] = await tx
+      .insert(orgMembers)
+      .values({ orgId, userId, role })
+      .onConflictDoNothing()
+      .returning(memberColumns);
+    return row;
+  }
+
+  /** A member's row, locked until `tx` ends, so changes to one membership queue behind each other. */
+  async lockMember(tx: Executor, orgId: string, userId: string): Promise<MemberRow | undefined> {
+    const [row] = await tx
+      .select(memberColumns)
+      .from(orgMembers)
+      .where(and(eq(orgMembers.orgId, orgId), eq(orgMembers.userId, userId)))
+      .for('update');
+    return row;
+  }
+
+  async setMemberRole(tx: Executor, orgId: string, userId: string, role: OrgRole): Promise<MemberRow> {
+    const [row] = await tx
+      .update(orgMembers)
+      .set({ role })
+      .where(and(eq(orgMembers.orgId, orgId), eq(orgMembers.userId, userId)))
+      .returning(memberColumns);
+    if (!row) throw new Error('member update returned nothing');
+    return row;
+  }
+
+  async removeMember(tx: Executor, orgId: string, userId: string): Promise<void> {
+    await tx.delete(orgMembers).where(and(eq(orgMembers.orgId, orgId), eq(orgMembers.userId, userId)));
   }
 
   async slugTaken(slug: string, ex: Executor = this.db): Promise<boolean> {

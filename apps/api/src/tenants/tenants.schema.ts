@@ -1,5 +1,16 @@
+import type { OrgRole } from '@catalyst/contracts';
 import { sql } from 'drizzle-orm';
-import { bigint, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  check,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { users } from '../auth/auth.schema.js';
 
 export const organizations = pgTable('organizations', {
@@ -25,9 +36,14 @@ export const orgMembers = pgTable(
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    role: text('role').notNull(),
+    /** contracts: orgRoles. One `owner` per org (its `ownerId`); owners invite `org-admin`s and `member`s. */
+    role: text('role').$type<OrgRole>().notNull(),
+    joinedAt: timestamp('joined_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.orgId, t.userId] })],
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.userId] }),
+    check('org_members_role', sql`${t.role} in ('owner', 'org-admin', 'member')`),
+  ],
 );
 
 export const environments = pgTable(

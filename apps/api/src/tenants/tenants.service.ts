@@ -4,6 +4,7 @@ import {
   findMarketplaceApp,
   marketplaceApps,
   type Org,
+  type OrgWallet,
   omr,
   orgSlugSchema,
 } from '@catalyst/contracts';
@@ -18,9 +19,8 @@ import { namespaceOf } from '../helmwatch/tenant-cluster.js';
 import { insufficientCredit } from '../wallets/wallets.errors.js';
 import { WalletsService } from '../wallets/wallets.service.js';
 import { AppInstallsRepository, type InstallRow } from './app-installs.repository.js';
-import { type OrgRow, TenantsRepository } from './tenants.repository.js';
-
-const orgNotFound = () => new NotFoundError('No such organization', 'org_not_found');
+import { OrgAccess, orgAccess } from './org-access.js';
+import { TenantsRepository } from './tenants.repository.js';
 
 /** A tenant's workspace: organizations, environments and the apps installed in them. */
 @Injectable()
@@ -33,6 +33,7 @@ export class TenantsService {
     private readonly events: EventsService,
     private readonly cluster: LocalCluster,
     private readonly appInstalls: AppInstallsRepository,
+    private readonly access: OrgAccess,
   ) {}
 
   async orgs(user: Principal): Promise<Org[]> {
@@ -40,7 +41,7 @@ export class TenantsService {
       slug: org.slug,
       name: org.name,
       fqdn: org.fqdn,
-      role: role as Org['role'],
+      role,
       createdAt: org.createdAt.toISOString(),
     }));
   }
@@ -60,9 +61,7 @@ export class TenantsService {
    * are removed (OrgDns, from the event); the owner's wallet stays theirs.
    */
   async deleteOrg(slug: string, user: Principal): Promise<void> {
-    const { org, role } = await this.member(slug, user);
-    if (role !== 'owner')
-      throw new AppError(403, 'not_org_owner', 'Only the owner can delete the organization');
+    const { org } = await this.access.requireOrgRole(slug, user, orgAccess.own);
     if (await this.repo.environmentCount(org.id))
       throw new AppError(409, 'org_not_empty', `Delete the environments of ${org.slug} first`);
     await this.repo.db.transaction(async (tx) => {
@@ -78,7 +77,7 @@ export class TenantsService {
   }
 
   async environments(slug: string, user: Principal) {
-    const { org } = await this.member(slug, user);
+    const { org } = await this.access.requireOrgRole(slug, user, orgAccess.read);
     return (await this.repo.environments(org.id)).map((e) => ({
       name: e.name,
       createdAt: e.createdAt.toISOString(),
@@ -86,7 +85,7 @@ export class TenantsService {
   }
 
   async createEnvironment(slug: string, name: string, user: Principal) {
-    const { org } = await this.member(slug, user);
+    const { org } = await this.access.requireOrgRole(slug, user, orgAccess.manageApps);
     const created = await this.repo.createEnvironment(org.id, name);
     if (!created)
       throw new AppError(409, 'environment_exists', `${org.slug} already has an environment "${name}"`);
@@ -98,7 +97,7 @@ export class TenantsService {
    * AppLifecycle from the event). From now on it is not listed and takes no installs.
    */
   async deleteEnvironment(slug: string, name: string, user: Principal): Promise<void> {
-    const { org } = await this.member(slug, user);
+    const { org } = await this.access.requireOrgRole(slug, user, orgAccess.manageApps);
     const environment = await this.repo.environment(org.id, name);
     if (!environment) throw new NotFoundError(`No environment "${name}"`, 'environment_not_found');
     await this.repo.db.transaction(async (tx) => {
@@ -125,7 +124,7 @@ export class TenantsService {
    * is no cluster to deploy into, or the wallet could not pay the first month.
    */
   async install(slug: string, envName: string, appId: string, user: Principal): Promise<AppInstall> {
-    const { org } = await this.member(slug, user);
+    const { org } = await this.access.requireOrgRole(slug, user, orgAccess.manageApps);
     const app = findMarketplaceApp(appId);
     if (!app) throw new AppError(422, 'unknown_app', `No app "${appId}" in the catalog`);
     const environment = await this.repo.environment(org.id, envName);
@@ -168,7 +167,7 @@ export class TenantsService {
   }
 
   async installs(slug: string, user: Principal): Promise<AppInstall[]> {
-    const { org } = await this.member(slug, user);
+    const { org } = await this.access.requireOrgRole(slug, user, orgAccess.read);
     return (await this.repo.installs(org.id)).map(({ install, environment }) => ({
       ...toInstall(install),
       environment,
@@ -210,7 +209,7 @@ export class TenantsService {
     event: 'catalyst.app.retry-requested' | 'catalyst.app.uninstall-requested',
     refusal: () => Error,
   ): Promise<AppInstall> {
-    const { org } = await this.member(slug, user);
+    const { org } = await this.access.requireOrgRole(slug, user, orgAccess.manageApps);
     this.cluster.assertAvailable();
     const moved = await this.repo.db.transaction(async (tx) => {
       const current = await this.appInstalls.target(id, tx, true);
@@ -239,11 +238,11 @@ export class TenantsService {
     }));
   }
 
-  /** Another org's workspace does not exist for a non-member: 404, not 403, so nothing leaks. */
-  private async member(slug: string, user: Principal): Promise<{ org: OrgRow; role: string }> {
-    const membership = await this.repo.membership(slug, user.userId);
-    if (!membership) throw orgNotFound();
-    return membership;
+  /** What the org's installs are paid from (its owner's wallet): for those who install. */
+  async wallet(slug: string, user: Principal): Promise<OrgWallet> {
+    const { org } = await this.access.requireOrgRole(slug, user, orgAccess.manageApps);
+    const balanceBaisa = await this.wallets.balance(org.ownerId);
+    return { balanceBaisa, balanceOmr: omr(balanceBaisa) };
   }
 }
 

@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { type PreparedRuntime, prepareRuntime } from '../../src/runtime.js';
 import { createTestDatabase } from './database.js';
 import { LogCapture } from './log-capture.js';
+import { answeringConsoleUrl } from './sovereign-console.js';
 
 const CLOSED = 'http://127.0.0.1:9';
 const OFFLINE_DEFAULTS = {
@@ -50,6 +51,8 @@ export async function startTestApp(
     // Nothing in a test may reach outside this machine: every outside system defaults to a closed
     // loopback port, and tests point the ones they exercise at their emulators.
     ...OFFLINE_DEFAULTS,
+    // A run's handover phase waits for the new Sovereign's console: one that answers, unless a test says otherwise.
+    CATALYST_SOVEREIGN_CONSOLE_URL: await answeringConsoleUrl(),
     ...options.env,
   });
   const logs = new LogCapture();

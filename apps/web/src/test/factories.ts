@@ -44,6 +44,8 @@ export const user = (overrides: Partial<User> = {}): User => ({
 export const teamMember = (overrides: Partial<TeamMember> = {}): TeamMember => ({
   ...user(),
   lastSignInAt: null,
+  assignedRoles: [],
+  configuredRoles: [],
   ...overrides,
 });
 

@@ -1,6 +1,7 @@
 import { type ComponentState, expectedKitReleases } from '@catalyst/contracts';
 import { type ComponentStatus, KitWatchFailed } from '../../helmwatch/helmwatch.service.js';
 import { PhaseFailed } from '../deployments.errors.js';
+import { deliverSovereignMail } from '../sovereign-mail.js';
 import { loadStoredKubeconfig } from '../stored-kubeconfig.js';
 import type { RunContext } from './run-context.js';
 
@@ -11,6 +12,7 @@ export async function bootstrapKit(ctx: RunContext): Promise<void> {
   if (!row?.sealedKubeconfig)
     throw new PhaseFailed('No kubeconfig: the flux-bootstrap phase has not completed');
   const kubeconfig = loadStoredKubeconfig(row, sealer, config.deployments.kubeApiPort);
+  await deliverSovereignMail(ctx, kubeconfig);
   const expected = expectedKitReleases(row.installSet);
   await ctx.writes.seedComponents(expected);
   const known = new Map<string, ComponentStatus>(

@@ -33,6 +33,8 @@ export interface RunContext {
   request: StoredRequest;
   fqdn: string;
   hetznerToken?: string;
+  /** The Sovereign's SMTP password until the bootstrap-kit phase has handed it over (request.smtp). */
+  smtpPassword?: string;
   /** The kubeconfig post-back bearer (derived from the run's id, so the same on every replica). */
   kubeconfigToken: string;
   redactor: Redactor;
@@ -75,6 +77,7 @@ export async function createRunContext(lease: RunLease, deps: RunDeps): Promise<
   const registrarCredentials = row.sealedRegistrarCredentials
     ? Object.values(JSON.parse(sealer.unseal(row.sealedRegistrarCredentials, id)) as Record<string, string>)
     : [];
+  const smtpPassword = row.sealedSmtpPassword ? sealer.unseal(row.sealedSmtpPassword, id) : undefined;
   const databaseUrl = connectionString(deps.database);
   const statePassphrase = deriveRunSecret(keys, 'tofu-state', id);
   const kubeconfigToken = deriveRunSecret(keys, 'kubeconfig-token', id);
@@ -88,6 +91,9 @@ export async function createRunContext(lease: RunLease, deps: RunDeps): Promise<
     passwordOf(databaseUrl),
     tofuRole?.password,
     ...registrarCredentials,
+    // Also as it sits URL-encoded in the SMTP_URL handed to the Sovereign.
+    smtpPassword,
+    smtpPassword && encodeURIComponent(smtpPassword),
   ]);
   const request = row.request as StoredRequest;
   const writes = new FencedRunWrites(repo, lease);
@@ -102,6 +108,7 @@ export async function createRunContext(lease: RunLease, deps: RunDeps): Promise<
     request,
     fqdn: fqdnOf(request.domain),
     hetznerToken,
+    smtpPassword,
     kubeconfigToken,
     redactor,
     lease,

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { PhaseFailed } from '../deployments.errors.js';
+import { handoverKeyPairFor } from '../handover-link.js';
 import { buildTfvars } from '../tfvars.js';
 import { prepareTofuState, TofuRoleNotPermitted } from '../tofu-state-access.js';
 import { stageWorkdir, writePluginMirrorConfig } from '../workdir.js';
@@ -30,6 +31,7 @@ export async function stage(ctx: RunContext): Promise<void> {
     gitopsRepoUrl: config.deployments.gitopsRepoUrl,
     gitopsBranch: config.deployments.gitopsBranch,
     components: ctx.row.installSet,
+    handoverPublicKey: handoverKeyPairFor(ctx.deps.keys, ctx.row.id).publicKeyBase64,
   });
   await stageWorkdir(TOFU_MODULE_DIR, ctx.workdir, tfvars);
   const mirror = config.deployments.tofuPluginMirror;

@@ -1,10 +1,13 @@
 import {
+  type AssignableRole,
   allocationListSchema,
   componentListSchema,
   deploymentListSchema,
+  type InvitationRequest,
   sovereignComponentListSchema,
   sovereignFactsResponseSchema,
   teamListSchema,
+  teamMemberResponseSchema,
 } from '@catalyst/contracts';
 import { request } from '../../lib/http';
 
@@ -35,6 +38,23 @@ export async function listAllocations(signal?: AbortSignal) {
 /** Everyone who has signed in to this Sovereign, with their roles. */
 export async function listTeam(signal?: AbortSignal) {
   return (await request(`${API}/users`, { schema: teamListSchema, signal })).users;
+}
+
+/** Mails an invitation, creating the user if new and assigning the roles they lack: POST /api/v1/users/invitations. */
+export async function inviteToTeam(body: InvitationRequest) {
+  return (
+    await request(`${API}/users/invitations`, { method: 'POST', body, schema: teamMemberResponseSchema })
+  ).user;
+}
+
+/** Assigns (PUT) or removes (DELETE) a role; a removal signs the user out everywhere: /api/v1/users/:id/roles/:role. */
+export async function setTeamRole(userId: string, role: AssignableRole, held: boolean) {
+  return (
+    await request(`${API}/users/${encodeURIComponent(userId)}/roles/${encodeURIComponent(role)}`, {
+      method: held ? 'PUT' : 'DELETE',
+      schema: teamMemberResponseSchema,
+    })
+  ).user;
 }
 
 /** What this Sovereign knows about itself (null on a mothership): GET /api/v1/sovereign. */

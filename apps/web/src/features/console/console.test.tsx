@@ -163,7 +163,7 @@ describe('Sovereign console', () => {
       'GET /api/v1/users': () =>
         answer(teamListSchema, {
           users: [
-            { ...admin, lastSignInAt: now },
+            make.teamMember({ ...admin, lastSignInAt: now, assignedRoles: ['sovereign-admin'] }),
             make.teamMember({
               id: '7b0e8a2c-9d1f-4e5a-8b3c-2f6d4e1a9c07',
               email: 'tenant@example.com',

@@ -1,4 +1,4 @@
-import type { SovereignComponent } from '@catalyst/contracts';
+import type { AssignableRole, InvitationRequest, SovereignComponent } from '@catalyst/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import * as api from './api';
 
@@ -39,6 +39,25 @@ export function useAllocations() {
 
 export function useTeam() {
   return useQuery({ queryKey: consoleKeys.team(), queryFn: ({ signal }) => api.listTeam(signal) });
+}
+
+/** Invites someone to the team, then reads the team again. */
+export function useInviteToTeam() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: InvitationRequest) => api.inviteToTeam(body),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: consoleKeys.team() }),
+  });
+}
+
+/** Assigns (`held: true`) or removes a role, then reads the team again. */
+export function useSetTeamRole() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ userId, role, held }: { userId: string; role: AssignableRole; held: boolean }) =>
+      api.setTeamRole(userId, role, held),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: consoleKeys.team() }),
+  });
 }
 
 /** The Sovereign's facts: read once at the api's start, so they never change while the page is open. */

@@ -1,4 +1,4 @@
-import { mailStatusSchema } from '@catalyst/contracts';
+import { mailStatusSchema, metaSchema } from '@catalyst/contracts';
 import { screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { answer, apiError, stubApi, unauthenticated } from '../../test/api';
@@ -16,6 +16,23 @@ describe('MailOutboxBanner', () => {
     expect(banner.textContent).toContain('Mail is not being delivered');
     expect(banner.textContent).toContain('sign-in codes');
     expect(await screen.findByLabelText('E-mail')).toBeTruthy();
+  });
+
+  it('tells a Sovereign how to get its mail delivered: the catalyst-smtp Secret', async () => {
+    stubApi({
+      'GET /auth/me': unauthenticated,
+      'GET /api/v1/meta': () => answer(metaSchema, { mode: 'sovereign' }),
+      'GET /api/v1/mail-status': () => answer(mailStatusSchema, { delivery: 'dev-outbox' }),
+    });
+    renderApp('/login');
+    await waitFor(() =>
+      expect(screen.getByTestId('mail-outbox-banner').textContent).toContain('This Sovereign'),
+    );
+    const text = screen.getByTestId('mail-outbox-banner').textContent ?? '';
+    expect(text).toContain('sign-in codes and vouchers');
+    expect(text).toContain('/api/v1/admin/mail-outbox');
+    expect(text).toContain('catalyst-smtp');
+    expect(text).toContain('catalyst-system');
   });
 
   it('stays away when mail goes out over SMTP', async () => {

@@ -3,12 +3,14 @@ import { EmptyOr } from '../../components/EmptyOr';
 import { formatOmr } from '../../lib/money';
 
 /** What a card says about its app's install in the chosen environment. */
-function installedNote(status: AppStatus, environment: string): string {
+function installedNote(status: AppStatus, environment: string, canManage: boolean): string {
   switch (status) {
     case 'installing':
       return `Installing in ${environment}…`;
     case 'failed':
-      return `Failed in ${environment}: retry or uninstall it below.`;
+      return canManage
+        ? `Failed in ${environment}: retry or uninstall it below.`
+        : `Failed in ${environment}.`;
     case 'suspended':
       return `Suspended in ${environment}.`;
     case 'uninstalling':
@@ -29,6 +31,7 @@ export function AppCatalog({
   balanceBaisa,
   installingAppId,
   onInstall,
+  readOnlyReason,
 }: {
   apps: CatalogApp[];
   installs: AppInstall[];
@@ -37,6 +40,8 @@ export function AppCatalog({
   balanceBaisa: number | undefined;
   installingAppId: string | undefined;
   onInstall: (app: CatalogApp) => void;
+  /** Why this user may not install (a member); the cards are then for reading only. */
+  readOnlyReason?: string;
 }) {
   return (
     <EmptyOr items={apps} empty="No apps are offered yet.">
@@ -57,10 +62,17 @@ export function AppCatalog({
             const short = after !== undefined && after < 0;
             const busy = installingAppId === app.id;
             const disabled =
-              !environment || installed || after === undefined || short || installingAppId !== undefined;
+              readOnlyReason !== undefined ||
+              !environment ||
+              installed ||
+              after === undefined ||
+              short ||
+              installingAppId !== undefined;
             const noteId = `app-${app.id}-note`;
             let note: string;
-            if (existing) note = installedNote(existing.status, environment ?? '');
+            if (existing)
+              note = installedNote(existing.status, environment ?? '', readOnlyReason === undefined);
+            else if (readOnlyReason) note = readOnlyReason;
             else if (!environment) note = 'Pick or create an environment first.';
             else if (after === undefined) note = 'Checking your balance…';
             else if (short)

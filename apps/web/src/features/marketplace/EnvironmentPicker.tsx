@@ -5,20 +5,23 @@ import { describeError, fieldErrorsFromApi } from '../../lib/forms';
 import { isApiError } from '../../lib/http';
 import { useCreateEnvironment } from './queries';
 
-/** Choose the environment apps go into, or create one. */
+/** Choose the environment apps go into, or (an owner or org-admin) create one. */
 export function EnvironmentPicker({
   org,
   environments,
   selected,
   onSelect,
+  canCreate = true,
 }: {
   org: string;
   environments: Environment[];
   selected: string | undefined;
   onSelect: (name: string) => void;
+  /** False for a member: they use the environments, others create them. */
+  canCreate?: boolean;
 }) {
   const create = useCreateEnvironment(org);
-  const [creating, setCreating] = useState(environments.length === 0);
+  const [creating, setCreating] = useState(canCreate && environments.length === 0);
   const [name, setName] = useState('');
   const [error, setError] = useState<string | null>(null);
   const nameRef = useRef<HTMLInputElement>(null);
@@ -67,8 +70,10 @@ export function EnvironmentPicker({
             </select>
           )}
         </Field>
-      ) : (
+      ) : canCreate ? (
         <p className="muted">Create an environment (such as production or staging) to install apps into.</p>
+      ) : (
+        <p className="muted">No environments yet: an owner or org-admin creates them.</p>
       )}
       {creating ? (
         <form className="env-picker__form" onSubmit={submit} noValidate aria-busy={create.isPending}>
@@ -107,9 +112,11 @@ export function EnvironmentPicker({
           </div>
         </form>
       ) : (
-        <button type="button" className="button button--secondary" onClick={() => setCreating(true)}>
-          New environment
-        </button>
+        canCreate && (
+          <button type="button" className="button button--secondary" onClick={() => setCreating(true)}>
+            New environment
+          </button>
+        )
       )}
     </div>
   );

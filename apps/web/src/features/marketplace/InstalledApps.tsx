@@ -19,6 +19,7 @@ export function InstalledApps({
   installs,
   catalog,
   retryingId,
+  canManage = true,
   onRetry,
   onUninstall,
 }: {
@@ -26,6 +27,8 @@ export function InstalledApps({
   catalog: CatalogApp[];
   /** The install whose retry is being sent. */
   retryingId: string | undefined;
+  /** False for a member: no Retry or Uninstall. */
+  canManage?: boolean;
   onRetry: (install: AppInstall, name: string) => void;
   onUninstall: (install: AppInstall, name: string) => void;
 }) {
@@ -82,6 +85,7 @@ export function InstalledApps({
           header: <span className="visually-hidden">Actions</span>,
           className: 'table__actions',
           cell: (install) => {
+            if (!canManage) return null;
             const name = nameOf(install.appId);
             const retrying = retryingId === install.id;
             return (

@@ -6,6 +6,8 @@ import {
   environmentListSchema,
   environmentSchema,
   orgListSchema,
+  orgMemberListSchema,
+  orgWalletSchema,
   sessionResponseSchema,
   walletSchema,
 } from '@catalyst/contracts';
@@ -60,6 +62,15 @@ const environments =
   () =>
     answer(environmentListSchema, { environments: names.map((name) => make.environment(name)) });
 const noInstalls = () => answer(appInstallListSchema, { apps: [] });
+/** What the org's installs are paid from: the owner's wallet, so the same balance for the owner. */
+const orgWallet = (balanceBaisa: number) => () =>
+  answer(orgWalletSchema, { balanceBaisa, balanceOmr: (balanceBaisa / 1000).toFixed(3) });
+const justTheOwner = () =>
+  answer(orgMemberListSchema, {
+    members: [
+      { userId: testUser.id, email: testUser.email, role: 'owner', joinedAt: '2025-01-01T00:00:00.000Z' },
+    ],
+  });
 const installList = (list: AppInstall[]) => answer(appInstallListSchema, { apps: list });
 
 /** Lets the installs poll come round (fake timers that also follow real time). */
@@ -78,6 +89,8 @@ const acmeWorkspace = {
   'GET /api/v1/catalog/apps': apps,
   'GET /api/v1/orgs/acme-e2e/environments': environments('production'),
   'GET /api/v1/orgs/acme-e2e/apps': noInstalls,
+  'GET /api/v1/orgs/acme-e2e/wallet': orgWallet(100_000),
+  'GET /api/v1/orgs/acme-e2e/members': justTheOwner,
 };
 
 describe('MarketplacePage', () => {
@@ -94,6 +107,8 @@ describe('MarketplacePage', () => {
     const api = stubApi({
       'GET /auth/me': signedIn,
       'GET /billing/wallet': () => wallet(balance)(),
+      'GET /api/v1/orgs/acme-e2e/wallet': () => orgWallet(balance)(),
+      'GET /api/v1/orgs/acme-e2e/members': justTheOwner,
       'GET /api/v1/orgs': orgs,
       'GET /api/v1/catalog/apps': apps,
       'GET /api/v1/orgs/acme-e2e/environments': () => environments(...created)(),
@@ -385,6 +400,8 @@ describe('MarketplacePage', () => {
       'GET /api/v1/orgs': () => answer(orgListSchema, { orgs: [org, second] }),
       'GET /api/v1/orgs/bolt/environments': environments('staging'),
       'GET /api/v1/orgs/bolt/apps': noInstalls,
+      'GET /api/v1/orgs/bolt/wallet': orgWallet(100_000),
+      'GET /api/v1/orgs/bolt/members': justTheOwner,
     });
     const { router } = renderApp('/marketplace/');
 

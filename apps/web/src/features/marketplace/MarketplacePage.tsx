@@ -1,4 +1,4 @@
-import type { AppInstall, CatalogApp, Org } from '@catalyst/contracts';
+import { type AppInstall, type CatalogApp, managesApps, type Org } from '@catalyst/contracts';
 import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
@@ -11,15 +11,16 @@ import { isApiError } from '../../lib/http';
 import { AppCatalog } from './AppCatalog';
 import { EnvironmentPicker } from './EnvironmentPicker';
 import { InstalledApps } from './InstalledApps';
+import { MembersPanel } from './MembersPanel';
 import {
   useCatalogApps,
   useEnvironments,
   useInstallApp,
   useInstalls,
   useOrgs,
+  useOrgWallet,
   useRetryInstall,
   useUninstallApp,
-  useWallet,
 } from './queries';
 import { WalletBalance } from './WalletBalance';
 
@@ -111,7 +112,9 @@ function OrgWorkspace({ org }: { org: Org }) {
   const environments = useEnvironments(org.slug);
   const catalog = useCatalogApps();
   const installs = useInstalls(org.slug);
-  const wallet = useWallet();
+  // Whoever may install sees what the org's installs are paid from (its owner's wallet); a member does neither.
+  const canManage = managesApps(org.role);
+  const wallet = useOrgWallet(org.slug, canManage);
   const install = useInstallApp(org.slug);
   const retry = useRetryInstall(org.slug);
   const uninstall = useUninstallApp(org.slug);
@@ -183,6 +186,12 @@ function OrgWorkspace({ org }: { org: Org }) {
         <h2 id="environments-title" className="card__title">
           {org.name} <span className="muted org-fqdn">{org.fqdn}</span>
         </h2>
+        {!canManage && (
+          <p className="muted" data-testid="member-note">
+            You are a member of {org.name}: you use its apps. Its owner or an org-admin creates environments
+            and installs apps.
+          </p>
+        )}
         <QueryState query={environments} what="the environments">
           {(list) => (
             <EnvironmentPicker
@@ -190,6 +199,7 @@ function OrgWorkspace({ org }: { org: Org }) {
               environments={list}
               selected={environment}
               onSelect={setChosen}
+              canCreate={canManage}
             />
           )}
         </QueryState>
@@ -227,6 +237,7 @@ function OrgWorkspace({ org }: { org: Org }) {
               balanceBaisa={wallet.data?.balanceBaisa}
               installingAppId={installingAppId}
               onInstall={installApp}
+              readOnlyReason={canManage ? undefined : 'An owner or org-admin installs apps.'}
             />
           )}
         </QueryState>
@@ -242,6 +253,7 @@ function OrgWorkspace({ org }: { org: Org }) {
               installs={list}
               catalog={catalog.data ?? []}
               retryingId={retryingId}
+              canManage={canManage}
               onRetry={retryInstall}
               onUninstall={(target, name) => {
                 setRemoveError(null);
@@ -251,6 +263,8 @@ function OrgWorkspace({ org }: { org: Org }) {
           )}
         </QueryState>
       </section>
+
+      <MembersPanel org={org} />
 
       <ConfirmDialog
         open={removing !== null}

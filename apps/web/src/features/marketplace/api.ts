@@ -1,5 +1,6 @@
 import {
   type AppInstall,
+  type AssignableOrgRole,
   appInstallListSchema,
   appInstallSchema,
   type CatalogApp,
@@ -8,7 +9,12 @@ import {
   environmentListSchema,
   environmentSchema,
   type Org,
+  type OrgMember,
+  type OrgWallet,
   orgListSchema,
+  orgMemberListSchema,
+  orgMemberSchema,
+  orgWalletSchema,
   type Wallet,
   walletSchema,
 } from '@catalyst/contracts';
@@ -86,4 +92,45 @@ export async function uninstallApp(org: string, installId: string): Promise<AppI
     method: 'DELETE',
     schema: appInstallSchema,
   });
+}
+
+/** What the organisation's installs are paid from (owner and org-admin; a member gets 403 `org_role_required`). */
+export async function getOrgWallet(org: string, signal?: AbortSignal): Promise<OrgWallet> {
+  return request(`${orgPath(org)}/wallet`, { schema: orgWalletSchema, signal });
+}
+
+/** Everyone in the organisation, with their role (any member may look). */
+export async function listMembers(org: string, signal?: AbortSignal): Promise<OrgMember[]> {
+  const { members } = await request(`${orgPath(org)}/members`, { schema: orgMemberListSchema, signal });
+  return members;
+}
+
+/**
+ * Invites an e-mail into the organisation (owner; 201): they are mailed how to sign in. Rejects with 409
+ * `already_member`, 400 with field issues, 429 when too many invitations were sent.
+ */
+export async function inviteMember(org: string, email: string, role: AssignableOrgRole): Promise<OrgMember> {
+  return request(`${orgPath(org)}/members`, {
+    method: 'POST',
+    body: { email, role },
+    schema: orgMemberSchema,
+  });
+}
+
+/** Gives a member another role (owner); a lesser role signs them out everywhere. */
+export async function changeMemberRole(
+  org: string,
+  userId: string,
+  role: AssignableOrgRole,
+): Promise<OrgMember> {
+  return request(`${orgPath(org)}/members/${encodeURIComponent(userId)}`, {
+    method: 'PATCH',
+    body: { role },
+    schema: orgMemberSchema,
+  });
+}
+
+/** Removes a member (owner; 204) and signs them out everywhere. */
+export async function removeMember(org: string, userId: string): Promise<void> {
+  await request(`${orgPath(org)}/members/${encodeURIComponent(userId)}`, { method: 'DELETE' });
 }

@@ -1,4 +1,4 @@
-import type { AppInstall } from '@catalyst/contracts';
+import type { AppInstall, AssignableOrgRole } from '@catalyst/contracts';
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import * as api from './api';
@@ -18,6 +18,8 @@ export const marketplaceKeys = {
   org: (org: string) => [...marketplaceKeys.all, 'org', org] as const,
   environments: (org: string) => [...marketplaceKeys.org(org), 'environments'] as const,
   installs: (org: string) => [...marketplaceKeys.org(org), 'installs'] as const,
+  orgWallet: (org: string) => [...marketplaceKeys.org(org), 'wallet'] as const,
+  members: (org: string) => [...marketplaceKeys.org(org), 'members'] as const,
 };
 
 export const walletQueryOptions = queryOptions({
@@ -73,9 +75,10 @@ export function useInstalls(org: string | undefined) {
   useEffect(() => {
     if (seen.current !== undefined && statuses !== undefined && seen.current !== statuses) {
       void queryClient.invalidateQueries({ queryKey: marketplaceKeys.wallet() });
+      if (org) void queryClient.invalidateQueries({ queryKey: marketplaceKeys.orgWallet(org) });
     }
     seen.current = statuses;
-  }, [statuses, queryClient]);
+  }, [statuses, queryClient, org]);
   return query;
 }
 
@@ -96,6 +99,7 @@ export function useInstallApp(org: string) {
       Promise.all([
         queryClient.invalidateQueries({ queryKey: marketplaceKeys.installs(org) }),
         queryClient.invalidateQueries({ queryKey: marketplaceKeys.wallet() }),
+        queryClient.invalidateQueries({ queryKey: marketplaceKeys.orgWallet(org) }),
       ]),
   });
 }
@@ -116,6 +120,50 @@ export function useUninstallApp(org: string) {
       Promise.all([
         queryClient.invalidateQueries({ queryKey: marketplaceKeys.installs(org) }),
         queryClient.invalidateQueries({ queryKey: marketplaceKeys.wallet() }),
+        queryClient.invalidateQueries({ queryKey: marketplaceKeys.orgWallet(org) }),
       ]),
+  });
+}
+
+/** The balance installs in `org` are paid from: only fetched for a role that installs. */
+export function useOrgWallet(org: string, enabled: boolean) {
+  return useQuery({
+    queryKey: marketplaceKeys.orgWallet(org),
+    queryFn: ({ signal }) => api.getOrgWallet(org, signal),
+    enabled,
+    staleTime: 0,
+  });
+}
+
+export function useMembers(org: string) {
+  return useQuery({
+    queryKey: marketplaceKeys.members(org),
+    queryFn: ({ signal }) => api.listMembers(org, signal),
+  });
+}
+
+export function useInviteMember(org: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ email, role }: { email: string; role: AssignableOrgRole }) =>
+      api.inviteMember(org, email, role),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: marketplaceKeys.members(org) }),
+  });
+}
+
+export function useChangeMemberRole(org: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ userId, role }: { userId: string; role: AssignableOrgRole }) =>
+      api.changeMemberRole(org, userId, role),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: marketplaceKeys.members(org) }),
+  });
+}
+
+export function useRemoveMember(org: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (userId: string) => api.removeMember(org, userId),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: marketplaceKeys.members(org) }),
   });
 }

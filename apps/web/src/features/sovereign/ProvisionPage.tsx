@@ -7,9 +7,10 @@ import './sovereign.css';
 import * as api from './api';
 import { HetznerTokenDialog } from './HetznerTokenDialog';
 import { LogPane } from './LogPane';
+import { leaveTo } from './navigation';
 import { KitCard, PhaseCard } from './PhaseCards';
 import { isTerminal, mergeComponents, mergePhases } from './provisionModel';
-import { deploymentQueryOptions, sovereignKeys } from './queries';
+import { deploymentQueryOptions, sovereignKeys, useHandoverLink } from './queries';
 import { useDeploymentStream } from './useDeploymentStream';
 
 function useNow(active: boolean) {
@@ -40,6 +41,12 @@ export function ProvisionPage() {
   /** The phase whose retry waits for the Hetzner token (it runs OpenTofu again). */
   const [retryAsked, setRetryAsked] = useState<string | null>(null);
   const [confirmCancel, setConfirmCancel] = useState(false);
+  const handoverLink = useHandoverLink();
+  /** "Open your console": a fresh one-time link, followed at once (it signs the admin in there). */
+  const openConsole = () =>
+    handoverLink.mutate(id, {
+      onSuccess: (link) => leaveTo(link.url),
+    });
 
   const act = async (fn: () => Promise<unknown>) => {
     setActionError(null);
@@ -152,6 +159,25 @@ export function ProvisionPage() {
       {status === 'ready' && data?.result && (
         <div className="card sov-result" data-testid="deployment-result">
           <h2 className="card__title">Your Sovereign is ready</h2>
+          <p>
+            <button
+              type="button"
+              className="button"
+              data-testid="open-console"
+              disabled={handoverLink.isPending}
+              onClick={openConsole}
+            >
+              {handoverLink.isPending ? 'Opening your console…' : 'Open your console'}
+            </button>{' '}
+            <span className="muted">A one-time link signs its first sovereign-admin in there.</span>
+          </p>
+          {handoverLink.isError && (
+            <div className="alert alert--error" role="alert" data-testid="open-console-error">
+              {api.isApiError(handoverLink.error)
+                ? handoverLink.error.message
+                : 'The console link could not be made. Try again.'}
+            </div>
+          )}
           <dl>
             <dt>Console</dt>
             <dd>

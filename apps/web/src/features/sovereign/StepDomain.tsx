@@ -5,6 +5,7 @@ import { Field } from '../../components/Field';
 import { useDebouncedValue } from '../../lib/useDebouncedValue';
 import { isApiError } from './api';
 import { StepTitle, useStepUpdate } from './fields';
+import { OutboundMail } from './OutboundMail';
 import {
   nameserversQueryOptions,
   usePoolDomains,
@@ -86,6 +87,7 @@ export function StepDomain() {
           />
         )}
       </Field>
+      <OutboundMail />
     </div>
   );
 }

@@ -12,7 +12,14 @@ import { euro, StepTitle } from './fields';
 import { useCreateDeployment } from './queries';
 import { sizesFor } from './StepProvider';
 import { type ServerIssue, useWizard, type WizardState, wizardSteps } from './store';
-import { buildRequest, firstInvalidBefore, resolvedFqdn, stepIssues, stepOfPath } from './validation';
+import {
+  buildRequest,
+  firstInvalidBefore,
+  resolvedFqdn,
+  smtpEndpoint,
+  stepIssues,
+  stepOfPath,
+} from './validation';
 
 /** Monthly server cost: per region the control plane (three nodes with HA) and the workers. */
 export function monthlyEstimate(state: WizardState): number {
@@ -118,7 +125,9 @@ export function StepReview() {
           <p>
             {wizardSteps[blocking]?.label} needs attention:{' '}
             {stepIssues(state, blocking)[0]?.message ?? 'complete this step'}.
-            {blocking === 3 && !state.hetznerToken && ' Secrets are not kept when the page reloads.'}
+            {((blocking === 3 && !state.hetznerToken) ||
+              (blocking === 5 && state.smtpEnabled && state.smtpUsername.trim() && !state.smtpPassword)) &&
+              ' Secrets are not kept when the page reloads.'}
           </p>
           <button type="button" className="button button--small" onClick={() => goTo(blocking)}>
             Go to {wizardSteps[blocking]?.label}
@@ -175,6 +184,14 @@ export function StepReview() {
             </>
           )}
           <Row label="Admin e-mail" value={state.adminEmail} />
+          {state.smtpEnabled ? (
+            <>
+              <Row label="Outbound mail" value={smtpEndpoint(state)} testId="review-smtp" />
+              <Row label="Sender" value={state.smtpFrom.trim()} testId="review-smtp-from" />
+            </>
+          ) : (
+            <Row label="Outbound mail" value="None: mail waits in the dev outbox" testId="review-smtp" />
+          )}
         </ReviewSection>
         <ReviewSection title="Estimate" step={2} onEdit={goTo}>
           <Row

@@ -3,6 +3,7 @@ import {
   createDeploymentResponseSchema,
   credentialsValidateResponseSchema,
   deploymentSchema,
+  handoverLinkSchema,
   type ProvisionRequest,
   registrarListSchema,
   registrarValidateResponseSchema,
@@ -81,6 +82,14 @@ export function wipeDeployment(id: string, hetznerToken: string) {
     method: 'POST',
     body: { hetznerToken },
     schema: deploymentSchema,
+  });
+}
+
+/** A one-time link that signs the Sovereign's first admin in to its console (a ready run only; 409 before). */
+export function handoverLink(id: string) {
+  return request(`${API}/deployments/${encodeURIComponent(id)}/handover`, {
+    method: 'POST',
+    schema: handoverLinkSchema,
   });
 }
 

@@ -1,10 +1,13 @@
-import { deploymentSchema, sessionResponseSchema } from '@catalyst/contracts';
+import { deploymentSchema, handoverLinkSchema, sessionResponseSchema } from '@catalyst/contracts';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { answer, apiError, type RecordedCall, stubApi, testUser, unauthenticated } from '../../test/api';
 import * as make from '../../test/factories';
 import { FakeEventSource } from '../../test/fakeEventSource';
 import { renderApp } from '../../test/renderApp';
+import { leaveTo } from './navigation';
+
+vi.mock('./navigation', () => ({ leaveTo: vi.fn() }));
 
 const ID = make.DEPLOYMENT_ID;
 const now = make.NOW;
@@ -179,6 +182,79 @@ describe('ProvisionPage', () => {
     await waitFor(() => expect(api.callsTo('POST', `/api/v1/deployments/${ID}/wipe`)).toHaveLength(1));
     expect(api.callsTo('POST', `/api/v1/deployments/${ID}/wipe`)[0]?.body).toEqual({
       hetznerToken: 'b'.repeat(64),
+    });
+  });
+
+  describe('"Open your console"', () => {
+    const readyDeployment = () =>
+      answer(
+        deploymentSchema,
+        deployment({
+          status: 'ready',
+          phases: [],
+          result: {
+            controlPlaneIP: '10.0.0.2',
+            loadBalancerIP: '203.0.113.7',
+            consoleURL: 'https://console.acme.pool.example',
+          },
+        }),
+      );
+    const handoverPath = `/api/v1/deployments/${ID}/handover`;
+    const LINK =
+      'https://console.acme.pool.example/auth/handover?token=eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJhIn0.c2ln';
+
+    beforeEach(() => vi.mocked(leaveTo).mockClear());
+
+    it('asks the api for a one-time link and goes there', async () => {
+      const api = stubApi({
+        'GET /auth/me': signedIn,
+        [`GET /api/v1/deployments/${ID}`]: readyDeployment,
+        [`POST ${handoverPath}`]: () =>
+          answer(handoverLinkSchema, { url: LINK, expiresAt: '2030-01-01T00:10:00.000Z' }),
+      });
+      renderApp(`/sovereign/provision/${ID}`);
+      const open = await screen.findByTestId('open-console');
+      expect(open.textContent).toBe('Open your console');
+      fireEvent.click(open);
+      await waitFor(() => expect(leaveTo).toHaveBeenCalledWith(LINK));
+      expect(api.callsTo('POST', handoverPath)).toHaveLength(1);
+      expect(screen.queryByTestId('open-console-error')).toBeNull();
+    });
+
+    it('shows why inline when there is no link, and asks again on the next click', async () => {
+      const api = stubApi({
+        'GET /auth/me': signedIn,
+        [`GET /api/v1/deployments/${ID}`]: readyDeployment,
+        [`POST ${handoverPath}`]: [
+          () =>
+            apiError(
+              409,
+              'not_ready',
+              'The run is failed; a handover link exists only once the Sovereign is ready',
+            ),
+          () => answer(handoverLinkSchema, { url: LINK, expiresAt: '2030-01-01T00:10:00.000Z' }),
+        ],
+      });
+      renderApp(`/sovereign/provision/${ID}`);
+      fireEvent.click(await screen.findByTestId('open-console'));
+      expect((await screen.findByTestId('open-console-error')).textContent).toContain(
+        'a handover link exists only once the Sovereign is ready',
+      );
+      expect(leaveTo).not.toHaveBeenCalled();
+      fireEvent.click(screen.getByTestId('open-console'));
+      await waitFor(() => expect(leaveTo).toHaveBeenCalledWith(LINK));
+      expect(api.callsTo('POST', handoverPath)).toHaveLength(2);
+      expect(screen.queryByTestId('open-console-error')).toBeNull();
+    });
+
+    it('is not offered before the run is ready', async () => {
+      stubApi({
+        'GET /auth/me': signedIn,
+        [`GET /api/v1/deployments/${ID}`]: () => answer(deploymentSchema, deployment()),
+      });
+      renderApp(`/sovereign/provision/${ID}`);
+      expect(await screen.findByTestId('phase-card-preflight')).toBeTruthy();
+      expect(screen.queryByTestId('open-console')).toBeNull();
     });
   });
 

@@ -80,6 +80,11 @@ export function useCreateDeployment() {
   return useMutation({ mutationFn: api.createDeployment });
 }
 
+/** Asks for a fresh handover link (never cached: each is a one-time credential). */
+export function useHandoverLink() {
+  return useMutation({ mutationFn: api.handoverLink });
+}
+
 export function deploymentQueryOptions(id: string) {
   return queryOptions({
     queryKey: sovereignKeys.deployment(id),

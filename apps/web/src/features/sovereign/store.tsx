@@ -6,6 +6,8 @@ import {
   type RegistrarId,
   recommendedNodeSize,
   registrarIds,
+  type SmtpSecurity,
+  smtpSecurities,
 } from '@catalyst/contracts';
 import {
   createContext,
@@ -24,7 +26,7 @@ export const wizardSteps = [
   { label: 'Provider', desc: 'Cloud, region and sizing per region' },
   { label: 'Credentials', desc: 'API token and SSH key' },
   { label: 'Components', desc: 'Platform building blocks' },
-  { label: 'Domain', desc: 'Pool or own domain, admin e-mail' },
+  { label: 'Domain', desc: 'Pool or own domain, admin e-mail, mail' },
   { label: 'Review', desc: 'Confirm and provision' },
 ] as const;
 export const STEP_COUNT = wizardSteps.length;
@@ -85,6 +87,16 @@ export interface WizardState {
   /** Secret: never persisted. */
   registrarCredentials: Record<string, string>;
   adminEmail: string;
+  /** The Sovereign's outbound mail (optional): off, it keeps mail in its dev outbox. */
+  smtpEnabled: boolean;
+  smtpHost: string;
+  /** As typed; empty means the usual port of `smtpSecurity`. */
+  smtpPort: string;
+  smtpSecurity: SmtpSecurity;
+  smtpUsername: string;
+  /** Secret: never persisted. */
+  smtpPassword: string;
+  smtpFrom: string;
   subdomainCheck: SubdomainCheck | null;
   // In memory only:
   tokenCheck: TokenCheck | null;
@@ -121,6 +133,13 @@ export function initialWizardState(): WizardState {
     registrar: '',
     registrarCredentials: {},
     adminEmail: '',
+    smtpEnabled: false,
+    smtpHost: '',
+    smtpPort: '',
+    smtpSecurity: 'starttls',
+    smtpUsername: '',
+    smtpPassword: '',
+    smtpFrom: '',
     subdomainCheck: null,
     tokenCheck: null,
     registrarCheck: null,
@@ -134,6 +153,7 @@ export function persistable(state: WizardState) {
   const {
     hetznerToken: _token,
     registrarCredentials: _credentials,
+    smtpPassword: _smtpPassword,
     tokenCheck: _tokenCheck,
     registrarCheck: _registrarCheck,
     attempted: _attempted,
@@ -208,6 +228,12 @@ export function loadWizardState(storage: Storage | undefined = globalThis.localS
     byoDomain: str(saved.byoDomain, ''),
     registrar: registrarIds.find((id) => id === saved.registrar) ?? '',
     adminEmail: str(saved.adminEmail, ''),
+    smtpEnabled: saved.smtpEnabled === true,
+    smtpHost: str(saved.smtpHost, ''),
+    smtpPort: str(saved.smtpPort, ''),
+    smtpSecurity: smtpSecurities.find((id) => id === saved.smtpSecurity) ?? 'starttls',
+    smtpUsername: str(saved.smtpUsername, ''),
+    smtpFrom: str(saved.smtpFrom, ''),
     subdomainCheck:
       saved.subdomainCheck && typeof saved.subdomainCheck === 'object'
         ? (saved.subdomainCheck as SubdomainCheck)

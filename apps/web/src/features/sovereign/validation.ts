@@ -1,4 +1,4 @@
-import { provisionRequestSchema } from '@catalyst/contracts';
+import { defaultSmtpPorts, provisionRequestSchema } from '@catalyst/contracts';
 import type { WizardState } from './store';
 
 export interface FieldIssue {
@@ -26,7 +26,27 @@ export function buildRequest(state: WizardState) {
     components: state.components,
     domain: buildDomain(state),
     adminEmail: state.adminEmail,
+    ...(state.smtpEnabled ? { smtp: buildSmtp(state) } : {}),
   };
+}
+
+/** The optional `smtp` of the request: empty fields left out, so the schema's defaults and pairing rules apply. */
+export function buildSmtp(state: WizardState) {
+  const port = state.smtpPort.trim();
+  return {
+    host: state.smtpHost,
+    ...(port ? { port: Number(port) } : {}),
+    security: state.smtpSecurity,
+    ...(state.smtpUsername.trim() ? { username: state.smtpUsername } : {}),
+    ...(state.smtpPassword ? { password: state.smtpPassword } : {}),
+    from: state.smtpFrom,
+  };
+}
+
+/** `host:port` of the Sovereign's SMTP server as it will be used (the usual port when none is typed). */
+export function smtpEndpoint(state: WizardState): string {
+  const port = state.smtpPort.trim() || String(defaultSmtpPorts[state.smtpSecurity]);
+  return `${state.smtpHost.trim().toLowerCase()}:${port}`;
 }
 
 export function buildDomain(state: WizardState) {
@@ -104,6 +124,7 @@ export function stepOfPath(path: string): number {
       return 4;
     case 'domain':
     case 'adminEmail':
+    case 'smtp':
       return 5;
     default:
       return 6;
@@ -150,8 +171,8 @@ export function stepIssues(state: WizardState, step: number): FieldIssue[] {
       return schemaIssues({ ...FILLER, components: request.components }, (p) => p.startsWith('components'));
     case 5: {
       const issues = schemaIssues(
-        { ...FILLER, domain: request.domain, adminEmail: request.adminEmail },
-        (p) => /^(domain|adminEmail)/.test(p),
+        { ...FILLER, domain: request.domain, adminEmail: request.adminEmail, smtp: request.smtp },
+        (p) => /^(domain|adminEmail|smtp)/.test(p),
       );
       if (state.domainMode === 'pool' && !issues.some((i) => i.path.startsWith('domain'))) {
         const check = state.subdomainCheck;
