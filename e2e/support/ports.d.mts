@@ -1,1 +1,1 @@
-export declare const E2E_PORTS: { app: number; smtp: number; inbox: number };
+export declare const E2E_PORTS: { app: number; smtp: number; inbox: number; sovereign: number };

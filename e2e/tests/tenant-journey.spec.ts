@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
-import { expect, type Page, test } from '@playwright/test';
-import { mailCount, waitForMail, waitForPin } from '../support/mail.js';
+import { expect, test } from '@playwright/test';
+import { mailCount, waitForMail } from '../support/mail.js';
+import { signInWithPin } from '../support/session.js';
 
 const ADMIN = 'admin@e2e.test';
 const TENANT = 'tenant@e2e.test';
@@ -8,17 +9,6 @@ const CODE = 'WELCOME-E2E';
 
 function artifact(name: string): string {
   return fileURLToPath(new URL(`../artifacts/${name}.png`, import.meta.url));
-}
-
-/** On the sign-in page: asks for a code, reads the newest one from the inbox, signs in. */
-async function signInWithPin(page: Page, email: string) {
-  const before = await mailCount(email);
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByRole('button', { name: 'Send code' }).click();
-  await expect(page.getByText(`We sent a 6-digit code to ${email}`)).toBeVisible();
-  await page.getByLabel('Sign-in code').fill(await waitForPin(email, before));
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByTestId('current-user')).toHaveText(email);
 }
 
 test('an admin issues a voucher; the tenant redeems it, creates an environment and installs WordPress', async ({
