@@ -60,9 +60,9 @@ export class StreamReader {
   }
 
   /** Writes `text`, whose last event is `lastSeq`; false when the socket's buffer is full (wait for drain). */
-  write(text: string, lastSeq: number): boolean {
+  write(text: string | Buffer, lastSeq: number): boolean {
     if (this.closed) return false;
-    if (!text) return true;
+    if (!text.length) return true;
     this.lastSent = Math.max(this.lastSent, lastSeq);
     return this.out.write(text);
   }
@@ -223,11 +223,12 @@ export class DeploymentFeed {
           this.remember(frames);
           this.head = frames.at(-1)?.seq ?? this.head;
           const firstSeq = rows[0]?.seq ?? 0;
-          const text = frames.map((frame) => frame.text).join('');
+          // Encoded once: a thousand writes of one string would encode it a thousand times.
+          const page = Buffer.from(frames.map((frame) => frame.text).join(''));
           for (const reader of this.live) {
             // A reader that caught up from the database may have some of this page already.
             const flushed = reader.write(
-              reader.lastSent < firstSeq ? text : textAfter(frames, reader.lastSent),
+              reader.lastSent < firstSeq ? page : textAfter(frames, reader.lastSent),
               this.head,
             );
             if (!flushed) {
