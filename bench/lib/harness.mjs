@@ -258,7 +258,7 @@ export function provisionRequest(subdomain) {
       sshPublicKey:
         'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl admin@bench',
     },
-    components: ['harbor', 'grafana'],
+    components: ['harbor', 'trivy'],
     domain: { mode: 'pool', poolDomain: 'omani.works', subdomain },
     adminEmail: 'admin@bench.test',
   };

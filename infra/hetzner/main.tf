@@ -59,7 +59,40 @@ locals {
   # Bootstrap-kit releases that only some Sovereigns run. Each is a Kustomize Component under
   # clusters/_template/bootstrap-kit/components/<id>/ (the contract test keeps this list and those
   # directories equal); every other kit release is always installed. See clusters/_template/README.md.
-  optional_kit_components = ["keycloak"]
+  optional_kit_components = [
+    "alloy",
+    "bge",
+    "clickhouse",
+    "debezium",
+    "falco",
+    "ferretdb",
+    "flink",
+    "grafana",
+    "iceberg",
+    "keycloak",
+    "knative",
+    "langfuse",
+    "librechat",
+    "litmus",
+    "livekit",
+    "loki",
+    "matrix",
+    "milvus",
+    "mimir",
+    "neo4j",
+    "ntfy",
+    "opensearch",
+    "opentelemetry",
+    "sigstore",
+    "stalwart",
+    "strimzi",
+    "strongswan",
+    "stunner",
+    "tempo",
+    "temporal",
+    "trivy",
+    "vllm",
+  ]
   kit_component_paths     = [for id in sort(tolist(setintersection(toset(local.optional_kit_components), toset(var.components)))) : "components/${id}"]
 
   public_tcp_ports = {

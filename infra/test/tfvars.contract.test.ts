@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  bootstrapKitReleases,
   defaultSelection,
   findComponent,
   installSet,
@@ -1040,6 +1041,13 @@ describe('clusters/_template bootstrap kit', () => {
 
   it('keeps optional components as Kustomize Components matching local.optional_kit_components and the catalog', () => {
     expect([...optional.keys()].sort()).toEqual([...(hcl.locals.optional_kit_components as string[])].sort());
+    // The one mapping (libs/contracts bootstrap-kit.ts) names the same optional releases.
+    expect([...optional.keys()].sort()).toEqual(
+      bootstrapKitReleases
+        .filter((r) => r.optional)
+        .map((r) => r.id)
+        .sort(),
+    );
     for (const [id, docs] of optional) {
       const component = findComponent(id);
       expect(component, `components/${id} is not a catalog component`).toBeDefined();

@@ -423,11 +423,11 @@ const entries: Record<FamilyId, Entry[]> = {
     ['cert-manager', 'Cert-Manager', M, ['external-dns'], 'svg', '#FFFFFF/#326CE5'],
   ],
   insights: [
-    ['grafana', 'Grafana', R, [], 'svg', '#0B0F19/#F46800'],
+    ['grafana', 'Grafana', R, ['cnpg', 'loki', 'mimir', 'tempo', 'keycloak'], 'svg', '#0B0F19/#F46800'],
     ['opentelemetry', 'OpenTelemetry', R, [], 'svg', '#FFFFFF/#425CC7'],
     // The surface the cosmetic guard holds alloy to (logoTone.ts had white). Its mark is a single
     // orange (#FD6F00) shape, so the tile needs the mark drawn light to stay visible.
-    ['alloy', 'Alloy', R, [], 'svg', '#FF671D/#FFFFFF'],
+    ['alloy', 'Alloy', R, ['opentelemetry'], 'svg', '#FF671D/#FFFFFF'],
     ['loki', 'Loki', R, ['seaweedfs'], 'png', '#0B0F19/#FFC832'],
     ['mimir', 'Mimir', R, ['seaweedfs'], 'png', '#0B0F19/#34CDF9'],
     ['tempo', 'Tempo', R, ['seaweedfs'], 'svg', '#0B0F19/#F46800'],
@@ -456,7 +456,7 @@ const entries: Record<FamilyId, Entry[]> = {
     ['vllm', 'vLLM', O, [], 'png', '#0F0F23/#FA64C5'],
     ['milvus', 'Milvus', O, ['seaweedfs'], 'svg', '#0E0F2C/#33B5F1'],
     ['bge', 'BGE', O, [], null, '#0E2A2C/#5EEAD4'],
-    ['langfuse', 'LangFuse', O, ['cnpg'], 'png', '#0A0A0A/#83CDA1'],
+    ['langfuse', 'LangFuse', O, ['cnpg', 'keycloak'], 'png', '#0A0A0A/#83CDA1'],
     ['librechat', 'LibreChat', O, ['ferretdb'], 'svg', '#0E1828/#21FACF'],
   ],
   relay: [
@@ -536,7 +536,31 @@ const descriptions: Record<string, string> = {
   ntfy: 'Push notifications to phones and desktops over plain HTTP.',
 };
 
-const declared = familyIds.flatMap((family) => entries[family].map((entry) => ({ family, entry })));
+/**
+ * Catalog entries Catalyst cannot install yet, each with the reason: they are not offered in the wizard at all
+ * (no card, not in any selection) and the api refuses them. Everything else has a Blueprint (charts/bp-<id>) and a
+ * release in the bootstrap kit (bootstrap-kit.ts), which the contract tests hold.
+ */
+export const notInstallable: Readonly<Record<string, string>> = {
+  continuum: 'an OpenOva product with no public chart or image to install',
+  axon: 'an OpenOva product with no public chart or image to install',
+  specter: 'an OpenOva product with no public chart or image to install',
+  vcluster:
+    'its open-source chart makes one virtual cluster per release (a per-tenant thing, not a kit release); on-demand virtual clusters are the proprietary vCluster Platform',
+  netbird:
+    'self-hosted NetBird needs an OIDC realm with two clients, a management.json, gRPC ingress and STUN, none of which the kit provisions yet',
+  frpc: 'it tunnels to an frps server whose address and token the operator must give, and the wizard does not ask for them yet',
+  openmeter:
+    'its chart bundles a passwordless ClickHouse with its own cluster-wide operator, fixed credentials in ConfigMaps and about 3 GiB of Kafka and services, with no values to make it safe or small',
+  superset:
+    'its Helm chart is deprecated for an operator, and no released version of the chart can be vendored and pinned',
+  'syft-grype':
+    'command-line scanners with no chart and shell-less images (a scheduled scan needs an image of our own); Trivy does in-cluster SBOM and vulnerability scanning',
+};
+
+const declared = familyIds
+  .flatMap((family) => entries[family].map((entry) => ({ family, entry })))
+  .filter(({ entry }) => !(entry[0] in notInstallable));
 const declaredById = new Map(declared.map(({ entry }) => [entry[0], entry]));
 
 /** Every component a declared-mandatory one needs, directly or not, is mandatory too (cnpg, valkey). */
@@ -628,6 +652,20 @@ function dependencyOrder(ids: Set<string>): string[] {
  */
 export function installSet(selected: readonly string[]): string[] {
   return dependencyOrder(withDependencies([...mandatoryComponentIds(), ...selected]));
+}
+
+/**
+ * The selected components whose dependencies are not all selected (a mandatory one counts as selected: every
+ * Sovereign runs it), each with what it lacks. The wizard's cascade never sends such a selection.
+ */
+export function missingDependencies(selected: readonly string[]): { id: string; missing: string[] }[] {
+  const chosen = new Set([...selected, ...mandatoryComponentIds()]);
+  return [...new Set(selected)].flatMap((id) => {
+    const missing = (componentsById.get(id)?.dependencies ?? []).filter(
+      (dependency) => !chosen.has(dependency),
+    );
+    return missing.length ? [{ id, missing }] : [];
+  });
 }
 
 /** The ids that name no component, each once, in the order given. */

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { emailSchema } from './auth.js';
-import { findNodeSize, findProvider, findRegion, unknownComponentIds } from './catalog.js';
+import {
+  findNodeSize,
+  findProvider,
+  findRegion,
+  missingDependencies,
+  notInstallable,
+  unknownComponentIds,
+} from './catalog.js';
 import { hetznerProjectIdSchema, hetznerTokenSchema } from './credentials.js';
 import {
   domainNameSchema,
@@ -162,10 +169,18 @@ export const provisionRequestSchema = z
       }
     });
     for (const id of unknownComponentIds(request.components)) {
+      const why = notInstallable[id];
       ctx.addIssue({
         code: 'custom',
         path: ['components', request.components.indexOf(id)],
-        message: `Unknown component "${id}"`,
+        message: why ? `"${id}" cannot be installed yet: ${why}` : `Unknown component "${id}"`,
+      });
+    }
+    for (const { id, missing } of missingDependencies(request.components)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['components', request.components.indexOf(id)],
+        message: `"${id}" needs ${missing.map((m) => `"${m}"`).join(', ')}: select ${missing.length > 1 ? 'them' : 'it'} too`,
       });
     }
   });

@@ -8,6 +8,7 @@ export * from './domains.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './health.js';
+export * from './kit-footprints.js';
 export * from './mail.js';
 export * from './marketplace.js';
 export * from './meta.js';

@@ -120,7 +120,7 @@ async function startSovereign(
           workerCount: 1,
         },
       ],
-      components: ['cilium', 'harbor', 'grafana'],
+      components: ['cilium', 'harbor', 'trivy'],
       orgName: 'Omantel Cloud',
     }),
   );

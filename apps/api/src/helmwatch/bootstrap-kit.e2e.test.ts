@@ -1,4 +1,10 @@
-import { expectedKitReleases, BOOTSTRAP_KIT_NAMESPACE as NS } from '@catalyst/contracts';
+import {
+  bootstrapKitReleases,
+  defaultSelection,
+  expectedKitReleases,
+  installSet,
+  BOOTSTRAP_KIT_NAMESPACE as NS,
+} from '@catalyst/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeApiServerEmulator } from '../../test/fixtures/kube/kube-apiserver.emulator.js';
 import { PDNS_TEST_API_KEY, PowerDnsServer } from '../../test/fixtures/powerdns/powerdns-server.js';
@@ -21,7 +27,7 @@ const user = {
   roles: ['superadmin' as const],
   sessionId: 'test',
 };
-const KIT = expectedKitReleases(['harbor', 'grafana']);
+const KIT = expectedKitReleases(['harbor', 'trivy']);
 let pdns: PowerDnsServer;
 let tofu: ReturnType<typeof fixtureTofuBin>;
 let hetzner: Awaited<ReturnType<typeof startHetzner>>;
@@ -46,9 +52,17 @@ function appEnv(extra: Record<string, string>): Record<string, string> {
 }
 
 /** Provisions through every phase up to the kit watch, with `kube` as the new cluster's API. */
-async function provisionToKit(app: TestApp, kube: KubeApiServerEmulator, subdomain: string): Promise<string> {
+async function provisionToKit(
+  app: TestApp,
+  kube: KubeApiServerEmulator,
+  subdomain: string,
+  components?: string[],
+): Promise<string> {
   const service = app.app.get(DeploymentsService);
-  const request = provisionRequest({ domain: { mode: 'pool', poolDomain: 'omani.works', subdomain } });
+  const request = provisionRequest({
+    domain: { mode: 'pool', poolDomain: 'omani.works', subdomain },
+    ...(components ? { components } : {}),
+  });
   const { id } = await service.create(request, user);
   await app.app.get(RunScheduler).tick();
   const phase = async (name: string) => (await service.get(id)).phases.find((p) => p.name === name)?.status;
@@ -238,6 +252,42 @@ describe('the bootstrap-kit phase', { timeout: 120_000 }, () => {
         headers: { cookie },
       });
       expect(rows.json().components).toHaveLength(KIT.length);
+    } finally {
+      await kube.stop();
+    }
+  });
+
+  it('watches exactly the picked set: the default selection to every release installed, a minimal one to the base kit', async () => {
+    const kube = new KubeApiServerEmulator({ tls: true, port: kubePort });
+    await kube.start();
+    try {
+      // Every release of the kit exists and is Ready; each run follows only its own set.
+      for (const { id } of bootstrapKitReleases) {
+        kube.upsert(NS, `bp-${id}`, {});
+        kube.ready(NS, `bp-${id}`);
+      }
+      for (const [subdomain, selection] of [
+        ['everything', installSet(defaultSelection())],
+        ['minimal', []],
+      ] as const) {
+        const id = await provisionToKit(t, kube, subdomain, [...selection]);
+        await eventually(
+          `${subdomain}: ready`,
+          async () => (await statusOf(t, id)).status === 'ready',
+          30_000,
+        );
+        const { components } = await statusOf(t, id);
+        expect(components.map((c) => c.id).sort(), subdomain).toEqual(
+          expectedKitReleases(installSet(selection)).sort(),
+        );
+        expect(
+          components.every((c) => c.state === 'installed'),
+          subdomain,
+        ).toBe(true);
+      }
+      expect(expectedKitReleases(installSet([]))).toHaveLength(
+        bootstrapKitReleases.filter((r) => !r.optional).length,
+      );
     } finally {
       await kube.stop();
     }

@@ -31,7 +31,7 @@ export function provisionRequest(overrides: Partial<ProvisionRequest> = {}): Pro
       sshPublicKey:
         'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl admin@omantel',
     },
-    components: ['harbor', 'grafana'],
+    components: ['harbor', 'trivy'],
     domain: { mode: 'pool', poolDomain: 'omani.works', subdomain: 'omantel' },
     adminEmail: 'admin@omantel.om',
     ...overrides,

@@ -1,4 +1,4 @@
-import { type ComponentState, expectedKitReleases } from '@catalyst/contracts';
+import { type ComponentState, expectedKitReleases, kitTimeoutScale } from '@catalyst/contracts';
 import { type ComponentStatus, KitWatchFailed } from '../../helmwatch/helmwatch.service.js';
 import { PhaseFailed } from '../deployments.errors.js';
 import { deliverSovereignMail } from '../sovereign-mail.js';
@@ -21,17 +21,19 @@ export async function bootstrapKit(ctx: RunContext): Promise<void> {
       { state: c.state as ComponentState, ...(c.message ? { message: c.message } : {}) },
     ]),
   );
+  const scale = kitTimeoutScale(expected.length);
+  const firstSeenTimeoutMs = Math.round(config.deployments.firstSeenTimeoutSeconds * 1000 * scale);
+  const watchTimeoutMs = Math.round(config.deployments.watchTimeoutSeconds * 1000 * scale);
   await ctx.log(
     'bootstrap-kit',
-    `Watching ${expected.length} bootstrap-kit HelmReleases: ${expected.join(', ')}`,
+    `Watching ${expected.length} bootstrap-kit HelmReleases (up to ${Math.round(watchTimeoutMs / 60_000)} min): ${expected.join(', ')}`,
   );
-  const { firstSeenTimeoutSeconds, watchTimeoutSeconds } = config.deployments;
   try {
     await helm.watchKit(kubeconfig, {
       expected,
       known,
-      firstSeenTimeoutMs: firstSeenTimeoutSeconds * 1000,
-      watchTimeoutMs: watchTimeoutSeconds * 1000,
+      firstSeenTimeoutMs,
+      watchTimeoutMs,
       signal: ctx.signal,
       logger: logger.child({ deploymentId: ctx.row.id }),
       onChange: async (component, status) => {

@@ -1,4 +1,6 @@
+import { componentIdOf, RELEASE_PREFIX } from '@catalyst/contracts';
 import type { ReactNode } from 'react';
+import { kitReleaseName } from './kitGroups';
 import { type ComponentView, formatElapsed, type PhaseView } from './provisionModel';
 
 function RetryButton({ name, onRetry }: { name: string; onRetry: () => void }) {
@@ -41,6 +43,9 @@ export function PhaseCard({
   );
 }
 
+/** The HelmRelease's name on the Sovereign (flux-system/bp-<id>). */
+const releaseName = (id: string) => `${RELEASE_PREFIX}${componentIdOf(id)}`;
+
 /** One bootstrap-kit component, as the watch reports it; Retry asks Flux to try a failed release again. */
 export function KitCard({
   component,
@@ -55,12 +60,13 @@ export function KitCard({
   return (
     <article className={`sov-phase-card is-${component.state}`} data-testid={`kit-card-${component.id}`}>
       <header>
-        <h3>{component.id}</h3>
+        <h3>{kitReleaseName(component.id)}</h3>
         <span className={`sov-badge sov-badge--${component.state}`}>{component.state}</span>
       </header>
-      {component.since && !done && (
-        <p className="muted sov-small">{formatElapsed(component.since, undefined, now)}</p>
-      )}
+      <p className="muted sov-small">
+        {releaseName(component.id)}
+        {component.since && !done && ` · ${formatElapsed(component.since, undefined, now)}`}
+      </p>
       {component.message && <p className="sov-last-line">{component.message}</p>}
       {component.state === 'failed' && <RetryButton name={component.id} onRetry={onRetry} />}
     </article>

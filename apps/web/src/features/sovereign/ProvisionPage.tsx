@@ -6,9 +6,10 @@ import { PageHeader } from '../../components/PageHeader';
 import './sovereign.css';
 import * as api from './api';
 import { HetznerTokenDialog } from './HetznerTokenDialog';
+import { KitGroups } from './KitGroups';
 import { LogPane } from './LogPane';
 import { leaveTo } from './navigation';
-import { KitCard, PhaseCard } from './PhaseCards';
+import { PhaseCard } from './PhaseCards';
 import { isTerminal, mergeComponents, mergePhases } from './provisionModel';
 import { deploymentQueryOptions, sovereignKeys, useHandoverLink } from './queries';
 import { useDeploymentStream } from './useDeploymentStream';
@@ -223,20 +224,11 @@ export function ProvisionPage() {
         ))}
       </ul>
       {components.length > 0 && (
-        <>
-          <h2>Bootstrap kit</h2>
-          <ul className="sov-phase-grid" data-testid="kit-grid">
-            {components.map((component) => (
-              <li key={component.id}>
-                <KitCard
-                  component={component}
-                  now={now}
-                  onRetry={() => act(() => api.retryPhase(id, component.id))}
-                />
-              </li>
-            ))}
-          </ul>
-        </>
+        <KitGroups
+          components={components}
+          now={now}
+          onRetry={(component) => act(() => api.retryPhase(id, component))}
+        />
       )}
       <LogPane logs={stream.logs} />
       {retryAsked && (

@@ -9,6 +9,7 @@ import {
 import { useMemo, useState } from 'react';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { EmptyOr } from '../../components/EmptyOr';
+import { CapacityNote, NODES_STEP } from './CapacityCheck';
 import {
   allComponents,
   deselectWithDependents,
@@ -27,7 +28,7 @@ const familyLabel = (id: FamilyId) => {
 const nameOf = (id: string) => findComponent(id)?.name ?? id;
 
 export function StepComponents() {
-  const { state } = useWizard();
+  const { state, update } = useWizard();
   const set = useStepUpdate();
   const [query, setQuery] = useState('');
   const [family, setFamily] = useState<FamilyId | 'all'>('all');
@@ -84,6 +85,7 @@ export function StepComponents() {
           Reset to defaults
         </button>
       </div>
+      <CapacityNote state={state} onChooseNodes={() => update((s) => ({ ...s, step: NODES_STEP }))} />
       <div className="sov-chips">
         <button
           type="button"

@@ -1,5 +1,5 @@
 import {
-  findComponent,
+  expectedKitReleases,
   findProvider,
   findRegion,
   installSet,
@@ -8,7 +8,9 @@ import {
 import { useNavigate } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
 import { isApiError } from './api';
+import { CapacityNote, NODES_STEP } from './CapacityCheck';
 import { euro, StepTitle } from './fields';
+import { groupByFamily, kitReleaseName } from './kitGroups';
 import { useCreateDeployment } from './queries';
 import { sizesFor } from './StepProvider';
 import { type ServerIssue, useWizard, type WizardState, wizardSteps } from './store';
@@ -57,7 +59,8 @@ export function StepReview() {
   const { state, update } = useWizard();
   const navigate = useNavigate();
   const create = useCreateDeployment();
-  const install = installSet(state.components);
+  /** Exactly the HelmReleases the run watches (the provision page shows the same list). */
+  const watched = expectedKitReleases(installSet(state.components));
   const fqdn = resolvedFqdn(state);
   const blocking = firstInvalidBefore(state, 6);
   const goTo = (step: number) => update((s) => ({ ...s, step }));
@@ -204,10 +207,29 @@ export function StepReview() {
           </p>
         </ReviewSection>
       </div>
-      <ReviewSection title={`Install set (${install.length})`} step={4} onEdit={goTo}>
-        <ul className="sov-install-list" data-testid="review-install-set">
-          {install.map((id) => (
-            <li key={id}>{findComponent(id)?.name ?? id}</li>
+      <ReviewSection title={`Install set (${watched.length})`} step={4} onEdit={goTo}>
+        <p className="muted sov-small">
+          What the Sovereign installs and the run watches: the selected components, what they need, and the
+          platform's own releases.
+        </p>
+        <CapacityNote state={state} onChooseNodes={() => goTo(NODES_STEP)} />
+        <ul className="sov-kit-groups" data-testid="review-install-set">
+          {groupByFamily(watched, (id) => id).map((group) => (
+            <li key={group.id} className="sov-kit-group" data-testid={`review-install-group-${group.id}`}>
+              <h4>
+                {group.name} <span className="muted">{group.subtitle}</span>{' '}
+                <span className="muted" data-testid={`review-install-count-${group.id}`}>
+                  ({group.items.length})
+                </span>
+              </h4>
+              <ul className="sov-install-list">
+                {group.items.map((id) => (
+                  <li key={id} data-testid={`review-install-${id}`}>
+                    {kitReleaseName(id)}
+                  </li>
+                ))}
+              </ul>
+            </li>
           ))}
         </ul>
       </ReviewSection>
