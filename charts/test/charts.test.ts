@@ -650,6 +650,25 @@ describe('the Blueprint charts without downloads, rendered by helm', () => {
     expect(get(instance, 'spec.components')).toContain('helm-controller');
   });
 
+  it('lints and renders every no-upstream Blueprint with the values its kit release gives it', () => {
+    const noUpstream = bootstrapKitReleases
+      .map((r) => readChart(`bp-${r.id}`))
+      .filter((chart) => chart.annotations['catalyst.openova.io/no-upstream'] === 'true');
+    expect(noUpstream.map((c) => c.name)).toEqual(expect.arrayContaining(['bp-flux', 'bp-coraza']));
+    for (const chart of noUpstream) {
+      helmOk(['lint', '--strict', chart.dir]);
+      const release = helmReleases().find(({ doc }) => get(doc, 'metadata.name') === chart.name);
+      const namespace = String(get(release?.doc, 'spec.targetNamespace'));
+      const releaseName = String(get(release?.doc, 'spec.releaseName'));
+      withValues(substitute((get(release?.doc, 'spec.values') ?? {}) as Yaml, SOVEREIGN), (file) => {
+        const objects = loadAll(
+          helmOk(['template', releaseName, chart.dir, '--namespace', namespace, '--values', file]),
+        ).filter(isRecord);
+        expect(objects.length, `${chart.name} renders objects`).toBeGreaterThan(0);
+      });
+    }
+  });
+
   it('packages charts/catalyst into bp-catalyst-platform (file:// dependency) and render it with the kit values', () => {
     const work = mkdtempSync(join(tmpdir(), 'catalyst-bp-platform-'));
     try {
