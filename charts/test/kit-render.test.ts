@@ -10,7 +10,7 @@ import {
 } from '@catalyst/contracts';
 import { loadAll } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { get, kitDir, repoRoot, type Yaml } from './helpers/charts.js';
+import { dependsOnOf, get, installOrder, kitDir, repoRoot, type Yaml } from './helpers/charts.js';
 import { ensureKubectl, kustomize } from './helpers/kubectl.js';
 
 /**
@@ -42,26 +42,15 @@ function render(components: readonly string[]): Yaml[] {
   return (loadAll(kustomize(kubectl, dir)) as Yaml[]).filter(Boolean);
 }
 
-const dependsOnOf = (release: Yaml) =>
-  ((get(release, 'spec.dependsOn') ?? []) as { name: string }[]).map((d) => d.name);
-
 /** Every dependsOn target is rendered too, and the releases can be installed in some order (no cycle). */
 function expectInstallable(releases: Yaml[]): string[] {
-  const graph = new Map(releases.map((r) => [get(r, 'metadata.name') as string, dependsOnOf(r)]));
-  for (const [name, targets] of graph)
-    for (const target of targets) expect(graph.has(target), `${name} → ${target} is not rendered`).toBe(true);
-  const placed: string[] = [];
-  while (placed.length < graph.size) {
-    const ready = [...graph].filter(
-      ([n, deps]) => !placed.includes(n) && deps.every((d) => placed.includes(d)),
-    );
-    expect(
-      ready.length,
-      `cycle among ${[...graph.keys()].filter((n) => !placed.includes(n))}`,
-    ).toBeGreaterThan(0);
-    placed.push(...ready.map(([n]) => n).sort());
-  }
-  return placed;
+  const names = new Set(releases.map((r) => get(r, 'metadata.name') as string));
+  for (const release of releases)
+    for (const target of dependsOnOf(release))
+      expect(names.has(target), `${get(release, 'metadata.name')} → ${target} is not rendered`).toBe(true);
+  const { order, stuck } = installOrder(releases);
+  expect(stuck, 'a cycle among these').toEqual([]);
+  return order;
 }
 
 const selections: [string, string[]][] = [

@@ -107,13 +107,15 @@ test("the operator provisions, opens the new Sovereign's console and lands signe
   await expect(page.getByTestId('deployment-status')).toHaveText('ready');
   await expect(page.getByTestId('deployment-result')).toContainText(CONSOLE);
 
-  // "Open your console": the mothership mints a one-time link and the browser follows it.
+  // "Open your console": the mothership mints a one-time link and the browser follows it. The link is read from
+  // the navigation itself: the minting answer's body is gone once the page has navigated away.
   const minted = page.waitForResponse(
     (r) => r.request().method() === 'POST' && r.url().endsWith(`/api/v1/deployments/${id}/handover`),
   );
+  const followed = page.waitForRequest((r) => r.url().startsWith(`${CONSOLE}/auth/handover?token=`));
   await page.getByTestId('open-console').click();
-  const link = ((await (await minted).json()) as { url: string }).url;
-  expect(link.startsWith(`${CONSOLE}/auth/handover?token=`)).toBe(true);
+  expect((await minted).status()).toBe(200);
+  const link = (await followed).url();
 
   // Signed in on the Sovereign's own Catalyst, on its console dashboard.
   await expect(page).toHaveURL(`${CONSOLE}/console/`, { timeout: 30_000 });

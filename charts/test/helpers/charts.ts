@@ -154,3 +154,25 @@ export function substitute<T>(value: T, vars: Record<string, string>): T {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, vars)])) as T;
   return value;
 }
+
+/** The dependsOn targets of a HelmRelease, by name. */
+export const dependsOnOf = (release: unknown) =>
+  ((get(release, 'spec.dependsOn') ?? []) as { name: string }[]).map((d) => d.name);
+
+/**
+ * An order Flux can install the releases in (each after its dependsOn targets; those ready together by name), and
+ * what is left when some wait on each other (a cycle) or on a release that is not there.
+ */
+export function installOrder(releases: unknown[]): { order: string[]; stuck: string[] } {
+  const graph = new Map(releases.map((r) => [get(r, 'metadata.name') as string, dependsOnOf(r)]));
+  const order: string[] = [];
+  for (;;) {
+    const ready = [...graph]
+      .filter(([name, deps]) => !order.includes(name) && deps.every((d) => order.includes(d)))
+      .map(([name]) => name)
+      .sort();
+    if (!ready.length) break;
+    order.push(...ready);
+  }
+  return { order, stuck: [...graph.keys()].filter((name) => !order.includes(name)) };
+}

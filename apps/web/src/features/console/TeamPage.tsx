@@ -4,6 +4,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { DataTable } from '../../components/DataTable';
 import { Field } from '../../components/Field';
 import { PageHeader } from '../../components/PageHeader';
+import { SuccessNotice } from '../../components/SuccessNotice';
 import { formatDate } from '../../lib/dates';
 import { describeError, fieldErrorsFromApi, fieldErrorsFromIssues } from '../../lib/forms';
 import { useMe } from '../auth/queries';
@@ -113,13 +114,7 @@ export function TeamPage() {
           ]}
         />
       )}
-      <div aria-live="polite">
-        {notice && (
-          <p className="alert alert--success" role="status">
-            {notice}
-          </p>
-        )}
-      </div>
+      <SuccessNotice notice={notice} />
       <InviteForm onInvited={setNotice} />
 
       <ConfirmDialog

@@ -6,6 +6,7 @@ import { Field } from '../../components/Field';
 import { PageHeader } from '../../components/PageHeader';
 import './marketplace.css';
 import { QueryState } from '../../components/QueryState';
+import { SuccessNotice } from '../../components/SuccessNotice';
 import { describeError } from '../../lib/forms';
 import { isApiError } from '../../lib/http';
 import { AppCatalog } from './AppCatalog';
@@ -205,13 +206,7 @@ function OrgWorkspace({ org }: { org: Org }) {
         </QueryState>
       </section>
 
-      <div aria-live="polite">
-        {notice && (
-          <p className="alert alert--success" role="status">
-            {notice}
-          </p>
-        )}
-      </div>
+      <SuccessNotice notice={notice} />
       {problem && (
         <p className="alert alert--error" role="alert">
           {problem.text}

@@ -10,6 +10,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { DataTable } from '../../components/DataTable';
 import { Field } from '../../components/Field';
 import { QueryState } from '../../components/QueryState';
+import { SuccessNotice } from '../../components/SuccessNotice';
 import { formatDate } from '../../lib/dates';
 import { describeError, fieldErrorsFromApi, fieldErrorsFromIssues } from '../../lib/forms';
 import { isApiError } from '../../lib/http';
@@ -135,13 +136,7 @@ export function MembersPanel({ org }: { org: Org }) {
           />
         )}
       </QueryState>
-      <div aria-live="polite">
-        {notice && (
-          <p className="alert alert--success" role="status">
-            {notice}
-          </p>
-        )}
-      </div>
+      <SuccessNotice notice={notice} />
       {owner && <InviteForm org={org} onInvited={setNotice} />}
 
       <ConfirmDialog
