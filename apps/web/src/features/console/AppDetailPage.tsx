@@ -1,6 +1,5 @@
 import { BOOTSTRAP_KIT_NAMESPACE, type Deployment, findComponent } from '@catalyst/contracts';
 import { Link, useParams } from '@tanstack/react-router';
-import type { ReactNode } from 'react';
 import { EmptyOr } from '../../components/EmptyOr';
 import { QueryState } from '../../components/QueryState';
 import { formatDateTime } from '../../lib/dates';
@@ -9,7 +8,7 @@ import { JobList } from './JobsPage';
 import { chooseDeployment, dependentsOf, type KitApp, releaseName, toKitApp } from './model';
 import { OwnAppDetail } from './OwnComponents';
 import { useDeployments, useKitComponents } from './queries';
-import { AppLogo, ByMode, NoDeployments, StatusBadge, useChosenDeploymentId } from './shared';
+import { AppLogo, ByMode, NoDeployments, Section, StatusBadge, useChosenDeploymentId } from './shared';
 
 /**
  * One installed component: About, Connection, Bundled dependencies, Tenant, Configuration, Jobs. On a
@@ -36,21 +35,6 @@ function DeploymentAppDetail({ id }: { id: string }) {
         return <AppDetail id={id} deployment={deployment} />;
       }}
     </QueryState>
-  );
-}
-
-function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
-  return (
-    <section
-      className="card console-section"
-      aria-labelledby={`app-section-${id}`}
-      data-testid={`app-section-${id}`}
-    >
-      <h2 id={`app-section-${id}`} className="card__title">
-        {title}
-      </h2>
-      {children}
-    </section>
   );
 }
 

@@ -1,6 +1,6 @@
 import { findComponent } from '@catalyst/contracts';
 import { Link } from '@tanstack/react-router';
-import { type ReactNode, useState } from 'react';
+import { useState } from 'react';
 import { EmptyOr } from '../../components/EmptyOr';
 import { QueryState } from '../../components/QueryState';
 import { formatDateTime } from '../../lib/dates';
@@ -8,7 +8,7 @@ import { describeError } from '../../lib/forms';
 import { JobRowFrame } from './JobRow';
 import { type OwnApp, reconcileAction, toOwnApp } from './model';
 import { useRetrySovereignComponent, useSovereignComponents } from './queries';
-import { AppLogo, StatusBadge } from './shared';
+import { AppLogo, Section, StatusBadge } from './shared';
 
 /*
  * A Sovereign's console reads its Apps, Jobs and app pages from the HelmReleases of the cluster it runs
@@ -131,21 +131,6 @@ function OwnJobRow({ app, expanded, onToggle }: { app: OwnApp; expanded: boolean
 
 const chartOf = (app: OwnApp) =>
   app.release.chart ? `${app.release.chart}${app.release.version ? ` ${app.release.version}` : ''}` : '—';
-
-function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
-  return (
-    <section
-      className="card console-section"
-      aria-labelledby={`app-section-${id}`}
-      data-testid={`app-section-${id}`}
-    >
-      <h2 id={`app-section-${id}`} className="card__title">
-        {title}
-      </h2>
-      {children}
-    </section>
-  );
-}
 
 /** One own component: what it is, where its release is, Retry, and its last reconcile. */
 export function OwnAppDetail({ id }: { id: string }) {

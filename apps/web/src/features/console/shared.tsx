@@ -147,3 +147,19 @@ export function ByMode({
     </p>
   );
 }
+
+/** One titled section of an app detail page (the kit's and a Sovereign's own). */
+export function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
+  return (
+    <section
+      className="card console-section"
+      aria-labelledby={`app-section-${id}`}
+      data-testid={`app-section-${id}`}
+    >
+      <h2 id={`app-section-${id}`} className="card__title">
+        {title}
+      </h2>
+      {children}
+    </section>
+  );
+}
