@@ -82,8 +82,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    * put off for a retry because a listener threw.
    */
   async flush(): Promise<void> {
-    await this.running;
-    await this.pass();
+    // The pass runs as `running`, so a NOTIFY arriving meanwhile queues a rerun instead of starting a
+    // second, concurrent pass that could hold a row (SKIP LOCKED) past the moment flush resolves.
+    while (this.running) await this.running;
+    this.wake();
+    while (this.running) await this.running;
   }
 
   lagSeconds(target: 'local' | 'nats'): Promise<number> {
