@@ -890,7 +890,7 @@ describe('version pins', () => {
       haEnabled: false,
       sshPublicKey: 'k',
       domainMode: 'pool',
-      kubeconfigToken: 'k',
+      kubeconfigTokens: { fsn1: 'k' },
       handoverPublicKey: 'k',
       apiUrl: 'https://api.example.org',
       gitopsRepoUrl: 'https://git.example.org/r',
@@ -927,13 +927,15 @@ describe('version pins', () => {
     expect(text).toMatch(
       /helm upgrade --install cilium '\$\{catalyst_charts_oci\}\/bp-cilium' \\\n\s+--version '\$\{cilium_version\}'/,
     );
-    // cloud-init's values file and the HelmRelease's values are the same (so adoption changes nothing).
+    // cloud-init's values file and the HelmRelease's values are the same (so adoption changes nothing). The
+    // values up to the template's first directive are every Sovereign's; the multi-region ones that follow are
+    // checked against components/clustermesh in infra/test/regions.test.ts and kit-render.test.ts.
     const lines = text.split('\n');
     const start = lines.findIndex((l) => l.includes('path: /var/lib/catalyst/cilium-values.yaml'));
     const content = lines.findIndex((l, i) => i > start && l.trim() === 'content: |');
     const body: string[] = [];
     for (const line of lines.slice(content + 1)) {
-      if (!line.trim()) break;
+      if (!line.trim() || line.startsWith('%{')) break;
       body.push(line.slice(6));
     }
     const installed = (loadAll(body.join('\n'))[0] ?? {}) as Yaml;

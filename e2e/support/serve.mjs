@@ -275,20 +275,21 @@ async function startSovereign(fqdn) {
   sovereign = { child, dir };
   await waitUntilReady(`http://127.0.0.1:${E2E_PORTS.sovereign}/readyz`, child, 60_000);
 
-  // cloud-init's post-back (infra/hetzner/cloudinit-control-plane.tftpl post_kubeconfig).
-  const posted = await fetch(
-    `${tfvars.catalyst_api_url}/api/v1/deployments/${tfvars.deployment_id}/kubeconfig`,
-    {
-      method: 'PUT',
-      headers: {
-        authorization: `Bearer ${tfvars.kubeconfig_bearer_token}`,
-        'content-type': 'application/yaml',
+  // cloud-init's post-back (infra/hetzner/cloudinit-control-plane.tftpl post_kubeconfig): every region's control
+  // plane posts its own, with its own one-time token. Every server of the test stack is 127.0.0.1, so each region's
+  // kubeconfig names this one emulator.
+  for (const [region, token] of Object.entries(tfvars.kubeconfig_bearer_tokens)) {
+    const posted = await fetch(
+      `${tfvars.catalyst_api_url}/api/v1/deployments/${tfvars.deployment_id}/kubeconfig`,
+      {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/yaml' },
+        body: sovereignKube.kubeconfig(),
       },
-      body: sovereignKube.kubeconfig(),
-    },
-  );
-  if (posted.status !== 204)
-    throw new Error(`the kubeconfig post-back got ${posted.status}: ${await posted.text()}`);
+    );
+    if (posted.status !== 204)
+      throw new Error(`the kubeconfig post-back of ${region} got ${posted.status}: ${await posted.text()}`);
+  }
   return { fqdn: tfvars.sovereign_fqdn, consoleUrl: productEnv.CATALYST_SOVEREIGN_CONSOLE_URL };
 }
 

@@ -110,6 +110,28 @@ export async function walkToComponents(page: Page): Promise<void> {
   await fillCredentials(page);
 }
 
+/**
+ * Like walkToComponents, with one region per entry of `cloudRegions` (Hetzner locations, in order): Topology
+ * gets their number, Provider their locations (the default sizes); ends on Components.
+ */
+export async function walkToComponentsIn(page: Page, cloudRegions: string[]): Promise<void> {
+  await page.goto('/sovereign/');
+  await page.evaluate((key) => localStorage.removeItem(key), WIZARD_STORAGE_KEY);
+  await page.reload();
+  await fillOrganisation(page);
+  // The radio sits under its card: the operator clicks the card (its label).
+  const count = page.getByTestId(`topology-regions-${cloudRegions.length}`);
+  await page.locator('label').filter({ has: count }).click();
+  await expect(count).toBeChecked();
+  await next(page);
+  await expect(activeStep(page)).toContainText('Provider');
+  for (const [i, cloudRegion] of cloudRegions.entries()) {
+    await page.getByTestId(`cloud-region-select-${i}`).selectOption(cloudRegion);
+  }
+  await next(page);
+  await fillCredentials(page);
+}
+
 /** A fresh pool subdomain: every run of the product starts on an empty database, but names stay unique within one. */
 export function uniqueSubdomain(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;

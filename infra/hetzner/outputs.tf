@@ -1,13 +1,28 @@
 # Read by the api after apply (`tofu output -json`, apps/api/src/deployments/run.service.ts).
 
+output "regions" {
+  description = "Per region (keyed by its cloud_region): its cp1's and load balancer's public IPv4, its cluster's name and Cilium cluster id, pod and service CIDRs, and its clustermesh-apiserver address (\"\" with one region)."
+  value = {
+    for k, r in local.regions : k => {
+      control_plane_ip = hcloud_server.control_plane["${k}/cp1"].ipv4_address
+      load_balancer_ip = hcloud_load_balancer.main[k].ipv4
+      cluster_name     = k
+      cluster_id       = local.cluster_ids[k]
+      pod_cidr         = local.pod_cidrs[k]
+      service_cidr     = local.service_cidrs[k]
+      clustermesh_ip   = local.clustermesh_ips[k]
+    }
+  }
+}
+
 output "control_plane_ip" {
-  description = "Public IPv4 of the first control plane."
-  value       = hcloud_server.control_plane[0].ipv4_address
+  description = "Public IPv4 of the primary region's first control plane."
+  value       = hcloud_server.control_plane["${local.primary_region}/cp1"].ipv4_address
 }
 
 output "load_balancer_ip" {
-  description = "Public IPv4 of the load balancer: the Sovereign's DNS records point here (80/443 ingress, 6443 kube-apiserver)."
-  value       = hcloud_load_balancer.main.ipv4
+  description = "Public IPv4 of the primary region's load balancer (80/443 ingress, 6443 kube-apiserver); every region's is in regions."
+  value       = hcloud_load_balancer.main[local.primary_region].ipv4
 }
 
 output "sovereign_fqdn" {

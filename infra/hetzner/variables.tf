@@ -1,5 +1,5 @@
 # Every variable the api writes to `tofu.auto.tfvars.json` (apps/api/src/deployments/tfvars.ts).
-# apps/api/src/deployments/tfvars.contract.test.ts checks both ways: each key written is declared
+# infra/test/tfvars.contract.test.ts checks both ways: each key written is declared
 # here with a matching type, and each variable without a default is written. A variable added here
 # without a default breaks provisioning until the api writes it.
 #
@@ -89,49 +89,9 @@ variable "hcloud_project_id" {
   }
 }
 
-variable "region" {
-  type        = string
-  description = "Hetzner location of the cluster (the first region of the request): fsn1, nbg1, hel1, ash or hil."
-
-  validation {
-    condition     = contains(["fsn1", "nbg1", "hel1", "ash", "hil"], var.region)
-    error_message = "region must be one of fsn1, nbg1, hel1, ash, hil."
-  }
-}
-
-variable "control_plane_size" {
-  type        = string
-  description = "Hetzner server type of the control-plane nodes (e.g. cpx32)."
-
-  validation {
-    condition     = can(regex("^(cx|cpx|ccx|cax)[0-9]{1,3}$", var.control_plane_size))
-    error_message = "control_plane_size must be a Hetzner server type such as cpx32, cx33, ccx23 or cax21."
-  }
-}
-
-variable "worker_size" {
-  type        = string
-  description = "Hetzner server type of the worker nodes (e.g. cpx42); may be empty when worker_count is 0."
-
-  validation {
-    condition     = var.worker_size == "" || can(regex("^(cx|cpx|ccx|cax)[0-9]{1,3}$", var.worker_size))
-    error_message = "worker_size must be empty or a Hetzner server type such as cpx42, cx43, ccx33 or cax31."
-  }
-}
-
-variable "worker_count" {
-  type        = number
-  description = "Number of worker nodes (0-50); with 0 the control plane runs every workload."
-
-  validation {
-    condition     = var.worker_count >= 0 && var.worker_count <= 50 && floor(var.worker_count) == var.worker_count
-    error_message = "worker_count must be a whole number from 0 to 50."
-  }
-}
-
 variable "ha_enabled" {
   type        = bool
-  description = "true: three control-plane nodes (embedded etcd quorum); false: one."
+  description = "true: three control-plane nodes (embedded etcd quorum) in every region; false: one."
 }
 
 variable "regions" {
@@ -142,7 +102,7 @@ variable "regions" {
     worker_size        = string
     worker_count       = number
   }))
-  description = "Every region of the request, the first being the one this module builds (region, control_plane_size, worker_size, worker_count). Recorded on the nodes; the other regions are not built by this module yet."
+  description = "Every region of the request, in its order (the first is the primary): one k3s cluster each, keyed by cloud_region (a Hetzner location), with its control-plane size, worker size and worker count."
 
   validation {
     condition     = length(var.regions) >= 1 && length(var.regions) <= 5
@@ -150,13 +110,39 @@ variable "regions" {
   }
 
   validation {
-    condition     = alltrue([for r in var.regions : contains(["hetzner", "huawei", "oci", "aws", "azure"], r.provider)])
-    error_message = "Each region's provider must be one of hetzner, huawei, oci, aws, azure."
+    # Only Hetzner has a module; the api refuses other providers before this runs (422).
+    condition     = alltrue([for r in var.regions : contains(["hetzner"], r.provider)])
+    error_message = "Each region's provider must be hetzner: this module builds Hetzner Cloud regions only (other providers have no module yet)."
+  }
+
+  validation {
+    condition     = alltrue([for r in var.regions : contains(["fsn1", "nbg1", "hel1", "ash", "hil"], r.cloud_region)])
+    error_message = "Each region's cloud_region must be one of fsn1, nbg1, hel1, ash, hil."
+  }
+
+  validation {
+    condition     = length(distinct([for r in var.regions : r.cloud_region])) == length(var.regions)
+    error_message = "Each region's cloud_region must be unique: one cluster per Hetzner location."
+  }
+
+  validation {
+    condition     = alltrue([for r in var.regions : can(regex("^(cx|cpx|ccx|cax)[0-9]{1,3}$", r.control_plane_size))])
+    error_message = "Each region's control_plane_size must be a Hetzner server type such as cpx32, cx33, ccx23 or cax21."
+  }
+
+  validation {
+    condition     = alltrue([for r in var.regions : r.worker_size == "" || can(regex("^(cx|cpx|ccx|cax)[0-9]{1,3}$", r.worker_size))])
+    error_message = "Each region's worker_size must be empty or a Hetzner server type such as cpx42, cx43, ccx33 or cax31."
   }
 
   validation {
     condition     = alltrue([for r in var.regions : r.worker_count >= 0 && r.worker_count <= 50 && floor(r.worker_count) == r.worker_count])
     error_message = "Each region's worker_count must be a whole number from 0 to 50."
+  }
+
+  validation {
+    condition     = alltrue([for r in var.regions : r.worker_count == 0 || r.worker_size != ""])
+    error_message = "Each region's worker_size is required when its worker_count is above 0."
   }
 }
 
@@ -195,15 +181,20 @@ variable "domain_mode" {
 # Catalyst (the api that provisions this Sovereign) and GitOps
 # ---------------------------------------------------------------------------------------------
 
-variable "kubeconfig_bearer_token" {
-  type        = string
-  description = "One-time token the first control plane presents (Authorization: Bearer) when it PUTs its kubeconfig back to the api; the api keeps only its hash."
+variable "kubeconfig_bearer_tokens" {
+  type        = map(string)
+  description = "One one-time token per region (keyed by cloud_region): that region's first control plane presents it (Authorization: Bearer) when it PUTs its kubeconfig back to the api, which keeps only its hash and so knows the region. Exactly the regions' keys (checked on hcloud_ssh_key.main)."
   sensitive   = true
 
   validation {
+    condition     = length(var.kubeconfig_bearer_tokens) >= 1 && alltrue([for k in keys(var.kubeconfig_bearer_tokens) : contains(["fsn1", "nbg1", "hel1", "ash", "hil"], k)])
+    error_message = "kubeconfig_bearer_tokens must be keyed by the regions' cloud_region (fsn1, nbg1, hel1, ash, hil), one token per region."
+  }
+
+  validation {
     # RFC 6750 b64token.
-    condition     = can(regex("^[A-Za-z0-9._~+/-]{32,512}=*$", var.kubeconfig_bearer_token))
-    error_message = "kubeconfig_bearer_token must be 32-512 token characters (A-Z a-z 0-9 - . _ ~ + /)."
+    condition     = alltrue([for t in values(var.kubeconfig_bearer_tokens) : can(regex("^[A-Za-z0-9._~+/-]{32,512}=*$", t))])
+    error_message = "Each kubeconfig_bearer_tokens value must be 32-512 token characters (A-Z a-z 0-9 - . _ ~ + /)."
   }
 }
 

@@ -1,4 +1,4 @@
-# Catalyst: one Sovereign = one k3s cluster on Hetzner Cloud.
+# Catalyst: one Sovereign = one k3s cluster per region on Hetzner Cloud (ClusterMesh between them).
 #
 # The api stages this directory into a per-Sovereign workdir, writes `tofu.auto.tfvars.json`
 # (apps/api/src/deployments/tfvars.ts) and runs init/plan/apply/output there.
@@ -18,6 +18,11 @@ terraform {
       source = "hetznercloud/hcloud"
       # Pinned exactly; offline installs mirror this one version (docs/configuration.md).
       version = "1.49.1"
+    }
+    # The ClusterMesh CA of a multi-region Sovereign (no network access: keys are made locally).
+    tls = {
+      source  = "hashicorp/tls"
+      version = "4.2.1"
     }
   }
 

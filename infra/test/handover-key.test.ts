@@ -95,7 +95,7 @@ describe('the handover public key from the api to the Sovereign', () => {
       haEnabled: false,
       sshPublicKey: 'ssh-ed25519 AAAA',
       domainMode: 'pool',
-      kubeconfigToken: 'k'.repeat(43),
+      kubeconfigTokens: { fsn1: 'k'.repeat(43) },
       apiUrl: 'https://catalyst.example.org',
       gitopsRepoUrl: 'https://github.com/openova-io/openova',
       gitopsBranch: 'main',

@@ -19,7 +19,7 @@ import { envSchema } from '../../apps/api/src/config/config.schema.js';
 import { deriveKeys } from '../../apps/api/src/crypto/keys.js';
 import { handoverKeyPairFor } from '../../apps/api/src/deployments/handover-link.js';
 import { k3sJoinToken } from '../../apps/api/src/deployments/run-secrets.js';
-import { buildTfvars, type TfvarsInput } from '../../apps/api/src/deployments/tfvars.js';
+import { buildTfvars, type Tfvars, type TfvarsInput } from '../../apps/api/src/deployments/tfvars.js';
 import { publicKeyPemFromBase64 } from '../../apps/api/src/handover/handover-token.js';
 
 /*
@@ -193,13 +193,34 @@ function term(expr: string, env: Env): unknown {
   if (/^-?\d+(\.\d+)?$/.test(e)) return Number(e);
   const str = /^"((?:[^"\\]|\\.)*)"$/.exec(e);
   if (str?.[1] !== undefined) return hclString(str[1]);
-  const fn = /^(length|trimspace|floor)\((.*)\)$/.exec(e);
-  if (fn?.[1] && fn[2] !== undefined) {
+  const fn = /^(length|trimspace|floor|keys|values|distinct)\(([\s\S]*)\)$/.exec(e);
+  if (fn?.[1] && fn[2] !== undefined && splitTop(fn[2], ')').length === 1) {
     const arg = term(fn[2], env);
     if (arg === UNKNOWN) return UNKNOWN;
-    if (fn[1] === 'length') return typeof arg === 'string' || Array.isArray(arg) ? arg.length : UNKNOWN;
+    if (fn[1] === 'length') {
+      if (isRecord(arg)) return Object.keys(arg).length;
+      return typeof arg === 'string' || Array.isArray(arg) ? arg.length : UNKNOWN;
+    }
+    if (fn[1] === 'keys') return isRecord(arg) ? Object.keys(arg).sort() : UNKNOWN;
+    if (fn[1] === 'values')
+      return isRecord(arg)
+        ? Object.keys(arg)
+            .sort()
+            .map((k) => arg[k])
+        : UNKNOWN;
+    if (fn[1] === 'distinct') return Array.isArray(arg) ? [...new Set(arg)] : UNKNOWN;
     if (fn[1] === 'trimspace') return typeof arg === 'string' ? arg.trim() : UNKNOWN;
     return typeof arg === 'number' ? Math.floor(arg) : UNKNOWN;
+  }
+  // [for x in LIST : TERM]
+  const list = /^\[for ([a-z_][a-z0-9_]*) in (.+?) : ([\s\S]+)\]$/.exec(e);
+  if (list?.[1] && list[2] && list[3]) {
+    const items = term(list[2], env);
+    if (!Array.isArray(items)) return UNKNOWN;
+    const name = list[1];
+    const body = list[3];
+    const values = items.map((item) => term(body, { ...env, locals: { ...env.locals, [name]: item } }));
+    return values.includes(UNKNOWN) ? UNKNOWN : values;
   }
   const ref = /^(var\.)?([a-z_][a-z0-9_]*)(?:\.([a-z_][a-z0-9_]*))?$/.exec(e);
   if (ref?.[2]) {
@@ -430,7 +451,7 @@ const realisticInput: TfvarsInput = {
   sshPublicKey:
     'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGx8sRkq1vXr0m2c3d4e5f6g7h8i9j0k1l2m3n4o5p6q admin@omantel',
   domainMode: 'pool',
-  kubeconfigToken: randomBytes(32).toString('base64url'),
+  kubeconfigTokens: { fsn1: randomBytes(32).toString('base64url') },
   apiUrl: 'https://catalyst.openova.io',
   gitopsRepoUrl: 'https://github.com/openova-io/openova',
   gitopsBranch: 'main',
@@ -442,7 +463,7 @@ const realisticInput: TfvarsInput = {
 const variants: [string, TfvarsInput][] = [
   ['single node, default selection', realisticInput],
   [
-    'HA, no workers, two regions, byo-api, mandatory components only',
+    'HA, two regions (one without workers), byo-api, mandatory components only',
     {
       ...realisticInput,
       fqdn: 'cloud.example-bank.com',
@@ -457,19 +478,41 @@ const variants: [string, TfvarsInput][] = [
           workerCount: 0,
         },
         {
-          provider: 'aws',
-          cloudRegion: 'eu-central-1',
-          controlPlaneSize: 'm6i.xlarge',
-          workerSize: 'm6i.xlarge',
+          provider: 'hetzner',
+          cloudRegion: 'ash',
+          controlPlaneSize: 'cpx31',
+          workerSize: 'cpx41',
           workerCount: 3,
         },
       ],
+      kubeconfigTokens: {
+        ash: randomBytes(32).toString('base64url'),
+        hel1: randomBytes(48).toString('base64'),
+      },
       sshPublicKey: `ecdsa-sha2-nistp384 ${'A'.repeat(120)}= ops@bank`,
       apiUrl: 'http://localhost:8080',
       components: installSet([]),
     },
   ],
+  [
+    'five regions, every Hetzner location',
+    {
+      ...realisticInput,
+      regions: ['nbg1', 'fsn1', 'hel1', 'ash', 'hil'].map((cloudRegion, i) => ({
+        provider: 'hetzner',
+        cloudRegion,
+        controlPlaneSize: 'cpx32',
+        workerSize: i % 2 ? 'cax31' : '',
+        workerCount: i % 2 ? 50 : 0,
+      })),
+      kubeconfigTokens: Object.fromEntries(
+        ['nbg1', 'fsn1', 'hel1', 'ash', 'hil'].map((r) => [r, randomBytes(32).toString('hex')]),
+      ),
+    },
+  ],
 ];
+
+const primaryRegion = buildTfvars(realisticInput).regions[0] as Tfvars['regions'][number];
 
 /** Values each validated variable must refuse (a validation block evaluates to false). */
 const rejected: Record<string, unknown[]> = {
@@ -488,15 +531,25 @@ const rejected: Record<string, unknown[]> = {
   admin_email: ['admin', 'admin@', '@example.com', 'a b@example.com', 'a"b@example.com'],
   hcloud_token: ['short', 'x'.repeat(63), `${'a'.repeat(63)}!`],
   hcloud_project_id: ['', 'abc', '12a'],
-  region: ['sin', 'eu-central', 'FSN1', ''],
-  control_plane_size: ['', 'm5.large', 'cpx', 'CPX32'],
-  worker_size: ['m5.large', 'big'],
-  worker_count: [-1, 51, 1.5],
   regions: [
     [],
-    Array.from({ length: 6 }, () => ({ ...buildTfvars(realisticInput).regions[0] })),
-    [{ ...buildTfvars(realisticInput).regions[0], provider: 'gcp' }],
-    [{ ...buildTfvars(realisticInput).regions[0], worker_count: 51 }],
+    ['fsn1', 'nbg1', 'hel1', 'ash', 'hil', 'fsn1'].map((r) => ({ ...primaryRegion, cloud_region: r })),
+    // Other providers have no module (the api answers 422 before tofu runs).
+    [{ ...primaryRegion, provider: 'gcp' }],
+    [{ ...primaryRegion, provider: 'aws' }],
+    [primaryRegion, { ...primaryRegion, provider: 'huawei', cloud_region: 'hel1' }],
+    // Locations: only Hetzner's, exactly spelled.
+    ...['sin', 'eu-central', 'FSN1', '', 'eu-central-1'].map((r) => [{ ...primaryRegion, cloud_region: r }]),
+    // Unique.
+    [primaryRegion, { ...primaryRegion }],
+    [primaryRegion, { ...primaryRegion, cloud_region: 'nbg1' }, { ...primaryRegion }],
+    // Sizes.
+    ...['', 'm5.large', 'cpx', 'CPX32'].map((size) => [{ ...primaryRegion, control_plane_size: size }]),
+    ...['m5.large', 'big'].map((size) => [{ ...primaryRegion, worker_size: size }]),
+    [{ ...primaryRegion, worker_size: '', worker_count: 1 }],
+    [primaryRegion, { ...primaryRegion, cloud_region: 'ash', worker_size: '', worker_count: 3 }],
+    // Worker counts.
+    ...[-1, 51, 1.5].map((count) => [{ ...primaryRegion, worker_count: count }]),
   ],
   ssh_public_key: [
     '',
@@ -505,7 +558,16 @@ const rejected: Record<string, unknown[]> = {
     'ssh-ed25519 short',
   ],
   domain_mode: ['byo', 'manual', ''],
-  kubeconfig_bearer_token: ['', 'short', 'has space has space has space has space'],
+  kubeconfig_bearer_tokens: [
+    {},
+    { fsn1: '' },
+    { fsn1: 'short' },
+    { fsn1: 'has space has space has space has space' },
+    { fsn1: 'k'.repeat(43), nbg1: 'short' },
+    // Keyed by region, not by anything else.
+    { 'eu-central-1': 'k'.repeat(43) },
+    { FSN1: 'k'.repeat(43) },
+  ],
   catalyst_api_url: [
     'ftp://x.example',
     'https://api.example.com/',
@@ -591,7 +653,7 @@ describe('tofu.auto.tfvars.json ↔ infra/hetzner/variables.tf', () => {
       .filter(([, v]) => v.sensitive === true)
       .map(([name]) => name)
       .sort();
-    expect(sensitive).toEqual(['hcloud_token', 'kubeconfig_bearer_token']);
+    expect(sensitive).toEqual(['hcloud_token', 'kubeconfig_bearer_tokens']);
   });
 
   it('describes and types every variable, and validates every one that is not a bool', () => {
@@ -632,10 +694,8 @@ describe('tofu.auto.tfvars.json ↔ infra/hetzner/variables.tf', () => {
     for (const name of [
       'sovereign_fqdn',
       'admin_email',
-      'region',
-      'control_plane_size',
-      'worker_size',
-      'worker_count',
+      'regions',
+      'kubeconfig_bearer_tokens',
       'ssh_public_key',
       'k3s_version',
       'cilium_version',
@@ -648,21 +708,37 @@ describe('tofu.auto.tfvars.json ↔ infra/hetzner/variables.tf', () => {
   it('accepts every choice the catalog offers for Hetzner, and the catalog offers every region the module accepts', () => {
     const hetzner = providers.find((p) => p.id === 'hetzner');
     const regionIds = hetzner?.regions.map((r) => r.id) ?? [];
-    for (const id of regionIds)
-      expect(validates(variables.region as HclVariable, 'region', id), id).toBe(true);
-    const accepted = /contains\((\[[^\]]*\])/.exec(variables.region?.validation?.[0]?.condition ?? '')?.[1];
-    expect(JSON.parse(accepted ?? '[]')).toEqual(regionIds);
+    const regions = variables.regions as HclVariable;
+    for (const id of regionIds) {
+      expect(validates(regions, 'regions', [{ ...primaryRegion, cloud_region: id }]), id).toBe(true);
+      expect(
+        validates(variables.kubeconfig_bearer_tokens as HclVariable, 'kubeconfig_bearer_tokens', {
+          [id]: 'k'.repeat(43),
+        }),
+        id,
+      ).toBe(true);
+    }
+    const listIn = (name: string, needle: string) =>
+      JSON.parse(
+        /contains\((\[[^\]]*\])/.exec(
+          variables[name]?.validation?.map((v) => v.condition).find((c) => c.includes(needle)) ?? '',
+        )?.[1] ?? '[]',
+      );
+    expect(listIn('regions', 'r.cloud_region)')).toEqual(regionIds);
+    expect(listIn('kubeconfig_bearer_tokens', 'keys(')).toEqual(regionIds);
     for (const size of nodeSizes.hetzner) {
       expect(
-        validates(variables.control_plane_size as HclVariable, 'control_plane_size', size.id),
+        validates(regions, 'regions', [{ ...primaryRegion, control_plane_size: size.id }]),
         size.id,
       ).toBe(true);
-      expect(validates(variables.worker_size as HclVariable, 'worker_size', size.id), size.id).toBe(true);
+      expect(validates(regions, 'regions', [{ ...primaryRegion, worker_size: size.id }]), size.id).toBe(true);
     }
-    const providerList = /contains\((\[[^\]]*\])/.exec(
-      variables.regions?.validation?.map((v) => v.condition).find((c) => c.includes('provider')) ?? '',
-    )?.[1];
-    expect(JSON.parse(providerList ?? '[]')).toEqual([...providerIds]);
+    // Only Hetzner has a module; the catalog still lists the other providers (shown, not selectable).
+    expect(listIn('regions', 'r.provider')).toEqual(['hetzner']);
+    expect(providerIds).toContain('hetzner');
+    expect(
+      variables.regions?.validation?.find((v) => v.condition.includes('r.provider'))?.error_message,
+    ).toMatch(/hetzner/);
   });
 
   it('accepts every catalog component id in components', () => {
@@ -672,63 +748,84 @@ describe('tofu.auto.tfvars.json ↔ infra/hetzner/variables.tf', () => {
 });
 
 describe('infra/hetzner module', () => {
-  it('pins the hcloud provider, declares an empty pg backend and no encryption block', () => {
+  it('pins the hcloud and tls providers exactly, declares an empty pg backend and no encryption block', () => {
     const terraform = hcl.terraform;
     const providers = terraform.flatMap((t) => (t.required_providers ?? []) as Hcl[]);
     expect(providers).toHaveLength(1);
+    expect(Object.keys(providers[0] ?? {}).sort()).toEqual(['hcloud', 'tls']);
     expect(providers[0]?.hcloud?.source).toBe('hetznercloud/hcloud');
     expect(providers[0]?.hcloud?.version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(providers[0]?.tls?.source).toBe('hashicorp/tls');
+    expect(providers[0]?.tls?.version).toMatch(/^\d+\.\d+\.\d+$/);
     const backends = terraform.flatMap((t) => (t.backend ? [t.backend] : []));
     expect(backends).toEqual([{ pg: [{}] }]);
     expect(terraform.some((t) => 'encryption' in t)).toBe(false);
   });
 
-  it('ships a dependency lock file for exactly the pinned provider version, with h1: and zh: hashes', async () => {
+  it('ships a dependency lock file for exactly the pinned provider versions, with h1: and zh: hashes', async () => {
     const [required] = hcl.terraform.flatMap((t) => (t.required_providers ?? []) as Hcl[]);
-    const { source, version } = (required?.hcloud ?? {}) as { source: string; version: string };
     const lock = await parse('.terraform.lock.hcl', read(join(moduleDir, '.terraform.lock.hcl')));
-    expect(Object.keys(lock.provider)).toEqual([`registry.opentofu.org/${source}`]);
-    const [entry] = lock.provider[`registry.opentofu.org/${source}`] as Hcl[];
-    expect(entry?.version).toBe(version);
-    expect(entry?.constraints).toBe(version);
-    const hashes = entry?.hashes as string[];
-    expect(new Set(hashes).size).toBe(hashes.length);
-    for (const hash of hashes) expect(hash).toMatch(/^(h1:[A-Za-z0-9+/]{43}=|zh:[0-9a-f]{64})$/);
-    // h1: covers a package's contents (what a mirror or cache holds), zh: the registry's zip of each platform.
-    expect(hashes.filter((h) => h.startsWith('h1:')).length).toBeGreaterThanOrEqual(1);
-    expect(hashes.filter((h) => h.startsWith('zh:')).length).toBeGreaterThanOrEqual(1);
+    const pinned = Object.values(required ?? {}) as { source: string; version: string }[];
+    expect(Object.keys(lock.provider).sort()).toEqual(
+      pinned.map((p) => `registry.opentofu.org/${p.source}`).sort(),
+    );
+    for (const { source, version } of pinned) {
+      const [entry] = lock.provider[`registry.opentofu.org/${source}`] as Hcl[];
+      expect(entry?.version, source).toBe(version);
+      expect(entry?.constraints, source).toBe(version);
+      const hashes = entry?.hashes as string[];
+      expect(new Set(hashes).size).toBe(hashes.length);
+      for (const hash of hashes) expect(hash).toMatch(/^(h1:[A-Za-z0-9+/]{43}=|zh:[0-9a-f]{64})$/);
+      // h1: covers a package's contents (what a mirror or cache holds), zh: the registry's zip of each platform.
+      expect(hashes.filter((h) => h.startsWith('h1:')).length, source).toBeGreaterThanOrEqual(1);
+      expect(hashes.filter((h) => h.startsWith('zh:')).length, source).toBeGreaterThanOrEqual(1);
+    }
   });
 
   it('outputs what the api reads', () => {
-    for (const name of ['control_plane_ip', 'load_balancer_ip', 'sovereign_fqdn', 'console_url']) {
+    for (const name of ['regions', 'control_plane_ip', 'load_balancer_ip', 'sovereign_fqdn', 'console_url']) {
       expect(hcl.output[name], `output ${name}`).toBeDefined();
     }
     expect(hcl.output.console_url?.value).toBe('https://console.${var.sovereign_fqdn}');
   });
 
-  it('names every resource catalyst-<slug>-<role> and labels it with the sovereign', () => {
+  it('names every resource catalyst-<slug>[-<region>]-<role> and labels it with the sovereign (and its region)', () => {
     expect(hcl.locals.prefix).toBe('catalyst-${local.slug}');
     expect(hcl.locals.labels).toMatchObject({
       'catalyst.openova.io/sovereign': '${local.sovereign_label}',
       'catalyst.openova.io/deployment': '${var.deployment_id}',
     });
-    // Resources without a name or labels in the hcloud provider.
+    // Resources without a name or labels in the hcloud provider, and the tls provider's.
     const unnamed = new Set([
       'hcloud_network_subnet',
       'hcloud_load_balancer_network',
       'hcloud_load_balancer_service',
       'hcloud_load_balancer_target',
+      'hcloud_floating_ip_assignment',
+      'tls_private_key',
+      'tls_self_signed_cert',
     ]);
     let named = 0;
     for (const [type, byName] of Object.entries(hcl.resource as Record<string, Record<string, Hcl[]>>)) {
       if (unnamed.has(type)) continue;
       for (const [name, [resource]] of Object.entries(byName) as [string, Hcl[]][]) {
-        expect(resource?.name, `${type}.${name} name`).toMatch(/^\$\{local\.prefix\}-[a-z]+/);
-        expect(String(resource?.labels), `${type}.${name} labels`).toMatch(/local\.labels/);
+        const label = `${type}.${name}`;
+        if (resource?.for_each === undefined) {
+          // Shared (the SSH key): the Sovereign's prefix and labels, no region.
+          expect(resource?.name, `${label} name`).toMatch(/^\$\{local\.prefix\}-[a-z]+$/);
+          expect(String(resource?.labels), `${label} labels`).toBe('${local.labels}');
+        } else {
+          expect(resource?.name, `${label} name`).toMatch(
+            /^(\$\{local\.region_prefixes\[each\.key\]\}-[a-z]+|\$\{each\.value\.name\})$/,
+          );
+          expect(String(resource?.labels), `${label} labels`).toMatch(
+            /local\.region_labels\[(each\.key|each\.value\.region)\]/,
+          );
+        }
         named++;
       }
     }
-    expect(named).toBeGreaterThanOrEqual(6);
+    expect(named).toBeGreaterThanOrEqual(8);
   });
 
   it('opens 80/443/6443 and ICMP, and balances 80→31080, 443→31443 (and 6443 for the kubeconfig) on an lb11', () => {
@@ -741,8 +838,7 @@ describe('infra/hetzner module', () => {
     const firewall = hcl.resource.hcloud_firewall.main[0];
     expect(firewall.rule).toEqual(expect.arrayContaining([expect.objectContaining({ protocol: 'icmp' })]));
     expect(hcl.resource.hcloud_load_balancer.main[0].load_balancer_type).toBe('lb11');
-    expect(hcl.resource.hcloud_network.main[0].ip_range).toBe('${local.network_cidr}');
-    expect(hcl.locals.network_cidr).toBe('10.0.0.0/16');
+    expect(hcl.resource.hcloud_network.main[0].ip_range).toBe('${local.network_cidrs[each.key]}');
     expect(hcl.locals.control_plane_count).toBe('${var.ha_enabled ? 3 : 1}');
   });
 
@@ -766,15 +862,17 @@ describe('infra/hetzner module', () => {
     expect(kubeApi?.destination).toBe(kubeApi?.listen);
   });
 
-  it('keeps the label value and server names within Hetzner limits for any fqdn', () => {
-    // Mirrors local.slug and local.sovereign_label (checked against tofu by hand; see main.tf).
-    const slugFor = (fqdn: string, hash: string) => {
+  it('keeps the label value and server names within Hetzner limits for any fqdn and regions', () => {
+    // Mirrors local.slug and local.sovereign_label (see main.tf; the regions test reads the same expressions).
+    const slugFor = (fqdn: string, hash: string, regionIds: string[]) => {
       const full = fqdn.replaceAll('.', '-');
-      return full.length <= 50 ? full : `${full.slice(0, 41).replace(/-+$/, '')}-${hash}`;
+      const max = regionIds.length > 1 ? 49 - Math.max(...regionIds.map((r) => r.length)) : 50;
+      return full.length <= max ? full : `${full.slice(0, max - 9).replace(/-+$/, '')}-${hash}`;
     };
     const labelFor = (fqdn: string, hash: string) =>
       fqdn.length <= 63 ? fqdn : `${fqdn.slice(0, 54).replace(/[-.]+$/, '')}-${hash}`;
-    expect(hcl.locals.slug).toContain('substr(local.slug_full, 0, 41)');
+    expect(hcl.locals.slug).toContain('substr(local.slug_full, 0, local.slug_max - 9)');
+    expect(hcl.locals.slug_max).toBe('${local.multi_region ? 49 - local.longest_region : 50}');
     expect(hcl.locals.sovereign_label).toContain('substr(var.sovereign_fqdn, 0, 54)');
     const labelValue = /^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
     const hostname = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -782,11 +880,23 @@ describe('infra/hetzner module', () => {
       'omantel.omani.works',
       `${'a'.repeat(63)}.${'b'.repeat(63)}.example.com`,
       `x.${'c'.repeat(60)}.io`,
+      `${'d'.repeat(44)}.io`,
     ]) {
       expect(labelFor(fqdn, 'e2e88962')).toMatch(labelValue);
-      expect(`catalyst-${slugFor(fqdn, 'e2e88962')}-w50`).toMatch(hostname);
+      expect(`catalyst-${slugFor(fqdn, 'e2e88962', ['fsn1'])}-w50`).toMatch(hostname);
+      for (const regionIds of [
+        ['fsn1', 'ash'],
+        ['hil', 'ash'],
+        ['nbg1', 'fsn1', 'hel1', 'ash', 'hil'],
+      ]) {
+        for (const region of regionIds) {
+          expect(`catalyst-${slugFor(fqdn, 'e2e88962', regionIds)}-${region}-w50`).toMatch(hostname);
+        }
+      }
     }
     expect(labelFor('omantel.omani.works', 'x')).toBe('omantel.omani.works');
+    // One region: exactly the names of before (a slug of up to 50 characters is kept whole).
+    expect(slugFor(`${'e'.repeat(47)}.io`, 'x', ['fsn1'])).toBe(`${'e'.repeat(47)}-io`);
   });
 });
 
@@ -807,10 +917,12 @@ describe('cloud-init templates', () => {
 
   it('passes the token and the load balancer address from the right places', () => {
     const userData = String(hcl.resource.hcloud_server.control_plane[0].user_data);
-    expect(userData).toMatch(/kubeconfig_bearer_token\s*=\s*var\.kubeconfig_bearer_token/);
+    expect(userData).toMatch(
+      /kubeconfig_bearer_token\s*=\s*var\.kubeconfig_bearer_tokens\[each\.value\.region\]\n/,
+    );
     expect(userData).toMatch(/catalyst_api_url\s*=\s*var\.catalyst_api_url/);
     expect(userData).toMatch(/deployment_id\s*=\s*var\.deployment_id/);
-    expect(userData).toMatch(/lb_ipv4\s*=\s*hcloud_load_balancer\.main\.ipv4/);
+    expect(userData).toMatch(/lb_ipv4\s*=\s*hcloud_load_balancer\.main\[each\.value\.region\]\.ipv4/);
     expect(userData).toMatch(/flux_version\s*=\s*var\.flux_version/);
   });
 
@@ -1023,9 +1135,10 @@ describe('clusters/_template bootstrap kit', () => {
     const template = read(join(moduleDir, 'cloudinit-control-plane.tftpl')).split('\n');
     const start = template.findIndex((l) => l.includes('path: /var/lib/catalyst/cilium-values.yaml'));
     const contentAt = template.findIndex((l, i) => i > start && l.trim() === 'content: |');
+    // The values of every Sovereign (the multi-region block after them is components/clustermesh's).
     const installed: string[] = [];
     for (const line of template.slice(contentAt + 1)) {
-      if (!line.trim()) break;
+      if (!line.trim() || line.startsWith('%{')) break;
       installed.push(line.slice(6));
     }
     const values = (at((releases.get('bp-cilium') as KitDoc).lines, ['spec', 'values']) ?? []).map((l) =>
@@ -1040,15 +1153,23 @@ describe('clusters/_template bootstrap kit', () => {
   });
 
   it('keeps optional components as Kustomize Components matching local.optional_kit_components and the catalog', () => {
-    expect([...optional.keys()].sort()).toEqual([...(hcl.locals.optional_kit_components as string[])].sort());
+    // components/clustermesh is no catalog component: main.tf includes it with more than one region.
+    expect(optional.has('clustermesh')).toBe(true);
+    expect(String(hcl.locals.mesh_component_paths)).toBe(
+      '${local.multi_region ? ["components/clustermesh"] : []}',
+    );
+    const catalogComponents = new Map([...optional].filter(([id]) => id !== 'clustermesh'));
+    expect([...catalogComponents.keys()].sort()).toEqual(
+      [...(hcl.locals.optional_kit_components as string[])].sort(),
+    );
     // The one mapping (libs/contracts bootstrap-kit.ts) names the same optional releases.
-    expect([...optional.keys()].sort()).toEqual(
+    expect([...catalogComponents.keys()].sort()).toEqual(
       bootstrapKitReleases
         .filter((r) => r.optional)
         .map((r) => r.id)
         .sort(),
     );
-    for (const [id, docs] of optional) {
+    for (const [id, docs] of catalogComponents) {
       const component = findComponent(id);
       expect(component, `components/${id} is not a catalog component`).toBeDefined();
       expect(component?.mandatory, `${id} is mandatory, so it belongs in the base`).toBe(false);

@@ -4,8 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { expectedKitReleases } from '@catalyst/contracts';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deriveKeys, deriveRunSecret } from '../src/crypto/keys.js';
+import { deriveKeys } from '../src/crypto/keys.js';
 import { freePort } from '../src/database/embedded-postgres.js';
+import { kubeconfigTokenOf } from '../src/deployments/run-secrets.js';
 import { KubeApiServerEmulator } from './fixtures/kube/kube-apiserver.emulator.js';
 import { PDNS_TEST_API_KEY, PowerDnsServer } from './fixtures/powerdns/powerdns-server.js';
 import { writeTofuControl } from './fixtures/tofu/tofu-fixture.js';
@@ -149,7 +150,7 @@ describe('an api killed mid-apply', () => {
       (e) => e.event === 'log' && String(e.data.line).includes('Waiting for the new control plane'),
       60_000,
     );
-    const token = deriveRunSecret(deriveKeys(TEST_SECRET_KEY), 'kubeconfig-token', id);
+    const token = kubeconfigTokenOf(deriveKeys(TEST_SECRET_KEY), id, 'fsn1');
     const put = await fetch(`${second.base}/api/v1/deployments/${id}/kubeconfig`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/yaml' },
@@ -191,7 +192,7 @@ describe('an api killed mid-apply', () => {
       await before.waitFor(
         (e) => e.event === 'log' && String(e.data.line).includes('Waiting for the new control plane'),
       );
-      const token = deriveRunSecret(deriveKeys(TEST_SECRET_KEY), 'kubeconfig-token', id);
+      const token = kubeconfigTokenOf(deriveKeys(TEST_SECRET_KEY), id, 'fsn1');
       await fetch(`${first.base}/api/v1/deployments/${id}/kubeconfig`, {
         method: 'PUT',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/yaml' },
@@ -264,7 +265,7 @@ describe('an api stopped with SIGTERM mid-apply', { timeout: 120_000 }, () => {
     }
     writeTofuControl(tofu.controlPath, {
       resourceDelayMs: 5,
-      hangAt: 'hcloud_server.worker[0]',
+      hangAt: 'hcloud_server.worker["fsn1/w1"]',
       hangLimitMs: 600_000,
     });
     const first = await startApi(env);
@@ -285,7 +286,9 @@ describe('an api stopped with SIGTERM mid-apply', { timeout: 120_000 }, () => {
     const before = await new SseClient(`${first.base}/api/v1/deployments/${id}/logs`, { cookie }).open();
     await before.waitFor(
       (e) =>
-        e.event === 'resource' && e.data.address === 'hcloud_server.worker[0]' && e.data.status === 'started',
+        e.event === 'resource' &&
+        e.data.address === 'hcloud_server.worker["fsn1/w1"]' &&
+        e.data.status === 'started',
     );
     const second = await startApi(env);
     const db = new pg.Client({ connectionString: database.url });
@@ -345,9 +348,9 @@ describe('an api stopped with SIGTERM mid-apply', { timeout: 120_000 }, () => {
         events
           .filter((e) => e.event === 'resource' && e.data.status === 'complete' && e.data.action === 'create')
           .map((e) => e.data.address);
-      expect(createdBy(after.events)).toContain('hcloud_server.worker[0]');
-      expect(createdBy(after.events)).not.toContain('hcloud_network.main');
-      expect(createdBy(before.events)).toContain('hcloud_network.main');
+      expect(createdBy(after.events)).toContain('hcloud_server.worker["fsn1/w1"]');
+      expect(createdBy(after.events)).not.toContain('hcloud_network.main["fsn1"]');
+      expect(createdBy(before.events)).toContain('hcloud_network.main["fsn1"]');
     } finally {
       await db.end();
       second.child.kill('SIGTERM');

@@ -129,6 +129,8 @@ export type ComponentState = (typeof componentStates)[number];
 
 export const componentSchema = z.object({
   id: z.string(),
+  /** The region whose cluster runs it (a deployment's components); absent for a Sovereign's own cluster. */
+  region: z.string().optional(),
   state: z.enum(componentStates),
   message: z.string().optional(),
   updatedAt: z.iso.datetime().optional(),

@@ -138,13 +138,14 @@ export const provisionRequestSchema = z
         });
         return;
       }
-      if (!provider.available) {
+      // A provider without a module yet is a well-formed request the api cannot carry out (422, unavailableRegions).
+      if (!provider.available) return;
+      if (request.topology.regions.findIndex((r) => r.cloudRegion === region.cloudRegion) < i) {
         ctx.addIssue({
           code: 'custom',
-          path: [...path, 'provider'],
-          message: `${provider.name} is not available yet; Catalyst provisions on Hetzner Cloud today`,
+          path: [...path, 'cloudRegion'],
+          message: `${region.cloudRegion} is already one of the regions: each region once`,
         });
-        return;
       }
       if (!findRegion(provider.id, region.cloudRegion)) {
         ctx.addIssue({
@@ -193,6 +194,46 @@ export const createDeploymentResponseSchema = z.object({
   streamURL: z.string(),
 });
 
+/**
+ * The regions of a request whose provider has no OpenTofu module yet (only Hetzner Cloud has one): shown in the
+ * wizard, never provisioned. The api refuses a request naming one (422 provider_not_available).
+ */
+export function unavailableRegions(
+  request: Pick<ProvisionRequest, 'topology'>,
+): { index: number; message: string }[] {
+  return request.topology.regions.flatMap((region, index) => {
+    const provider = findProvider(region.provider);
+    return provider && !provider.available
+      ? [
+          {
+            index,
+            message: `${provider.name} is not available yet; Catalyst provisions on Hetzner Cloud today`,
+          },
+        ]
+      : [];
+  });
+}
+
+/**
+ * What each region (one cluster) of a run goes through, after the deployment's shared phases have built it:
+ * its cloud resources (one OpenTofu apply builds every region), its control plane posting its kubeconfig back,
+ * and its bootstrap kit becoming Ready.
+ */
+export const regionPhaseNames = ['infrastructure', 'kubeconfig', 'bootstrap-kit'] as const;
+export type RegionPhaseName = (typeof regionPhaseNames)[number];
+
+export const regionSnapshotSchema = z.object({
+  /** The cloud region id (fsn1, nbg1, …): the region's key, its cluster's name and its DNS label. */
+  region: z.string(),
+  provider: z.string(),
+  phases: z.array(
+    z.object({ name: z.enum(regionPhaseNames), status: z.enum(phaseStatuses), error: z.string().optional() }),
+  ),
+  controlPlaneIP: z.string().optional(),
+  loadBalancerIP: z.string().optional(),
+});
+export type RegionSnapshot = z.infer<typeof regionSnapshotSchema>;
+
 export const phaseSnapshotSchema = z.object({
   name: z.enum(phaseNames),
   status: z.enum(phaseStatuses),
@@ -214,7 +255,12 @@ export const deploymentSchema = z.object({
   orgName: z.string(),
   domainMode: z.enum(['pool', 'byo-manual', 'byo-api']),
   phases: z.array(phaseSnapshotSchema),
-  components: z.array(z.object({ id: z.string(), state: z.string(), message: z.string().optional() })),
+  /** One per region, in the request's order (the first is the primary). */
+  regions: z.array(regionSnapshotSchema),
+  /** Every region's bootstrap-kit releases: one row per region and release. */
+  components: z.array(
+    z.object({ id: z.string(), region: z.string(), state: z.string(), message: z.string().optional() }),
+  ),
   result: deploymentResultSchema.optional(),
   error: z.string().optional(),
   /** True while cloud resources may exist: such a record can only be deleted after a wipe. */
@@ -232,7 +278,15 @@ export const handoverLinkSchema = z.object({
 });
 export type HandoverLink = z.infer<typeof handoverLinkSchema>;
 
-export const retryRequestSchema = z.strictObject({ hetznerToken: hetznerTokenSchema.optional() });
+export const retryRequestSchema = z.strictObject({
+  hetznerToken: hetznerTokenSchema.optional(),
+  /** A component's retry only: the region whose cluster retries it (every region's when absent). */
+  region: z.string().trim().toLowerCase().min(1).max(32).optional(),
+});
+/** GET /api/v1/deployments/:id/kubeconfig: which region's cluster (the primary when absent). */
+export const kubeconfigQuerySchema = z.strictObject({
+  region: z.string().trim().toLowerCase().min(1).max(32).optional(),
+});
 export const wipeRequestSchema = z.strictObject({ hetznerToken: hetznerTokenSchema });
 
 /** Server-sent events of a run: every one carries the deployment's sequence number. */
@@ -260,13 +314,25 @@ export const deploymentEventSchema = z.discriminatedUnion('type', [
     action: z.string(),
     status: z.enum(['planned', 'started', 'in-progress', 'complete', 'errored']),
     elapsedMs: z.number().optional(),
+    /** The region the resource belongs to (its instance key up to the first "/"); absent for shared ones. */
+    region: z.string().optional(),
   }),
   z.object({
     ...base,
     type: z.literal('component'),
     component: z.string(),
+    /** Absent only in events stored before runs had regions (they were the first region's). */
+    region: z.string().optional(),
     state: z.string(),
     message: z.string().optional(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('region'),
+    region: z.string(),
+    phase: z.enum(regionPhaseNames),
+    status: z.enum(phaseStatuses),
+    error: z.string().optional(),
   }),
   z.object({
     ...base,

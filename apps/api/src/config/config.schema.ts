@@ -217,6 +217,7 @@ export const envSchema = z.object({
   CATALYST_RESERVATION_TTL: duration('10m'),
   CATALYST_RECORD_TTL: duration('300'),
   CATALYST_DELEGATION_TTL: duration('3600'),
+  CATALYST_DNS_FAILOVER_PORT: z.coerce.number().int().min(1).max(65535).default(443),
   CATALYST_DNS_RESOLVER: optionalString.pipe(
     z
       .string()

@@ -152,6 +152,8 @@ export interface DomainsConfig {
   reservationTtlSeconds: number;
   recordTtlSeconds: number;
   delegationTtlSeconds: number;
+  /** The TCP port whose reachability keeps a region's load balancer in a multi-region Sovereign's answers. */
+  failoverPort: number;
   /** Unset → PowerDNS is not configured: names can be checked and reserved, not committed. */
   powerDns?: { url: string; apiKey: string; serverId: string };
   /** `host[:port]` of the resolver that checks a customer's delegation; unset → the system's. */
@@ -252,6 +254,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       reservationTtlSeconds: e.CATALYST_RESERVATION_TTL,
       recordTtlSeconds: e.CATALYST_RECORD_TTL,
       delegationTtlSeconds: e.CATALYST_DELEGATION_TTL,
+      failoverPort: e.CATALYST_DNS_FAILOVER_PORT,
       powerDns:
         e.PDNS_API_URL && e.PDNS_API_KEY
           ? { url: stripTrailingSlash(e.PDNS_API_URL), apiKey: e.PDNS_API_KEY, serverId: e.PDNS_SERVER_ID }

@@ -39,12 +39,18 @@ afterAll(async () => {
 const get = (id: string) =>
   t.app.inject({ method: 'GET', url: `/api/v1/deployments/${id}`, headers: { cookie } });
 
-/** The snapshot as the repository's separate reads build it (the deployment, its phases, its components). */
+/** The snapshot as the repository's separate reads build it (the deployment, its phases, components, regions). */
 async function readSeparately(id: string) {
   const repo = t.app.get(DeploymentsRepository);
   const row = await repo.get(id);
   if (!row) throw new Error('no such deployment');
-  return toDeployment(row, await repo.phases(id), await t.app.get(ComponentsService).list(id));
+  const components = await t.app.get(ComponentsService).list(id);
+  return toDeployment(
+    row,
+    await repo.phases(id),
+    components.map(({ updatedAt: _, ...c }) => c),
+    await repo.regions(id),
+  );
 }
 
 describe('GET /api/v1/deployments/:id (one query)', () => {
@@ -80,10 +86,17 @@ describe('GET /api/v1/deployments/:id (one query)', () => {
       [id],
     );
     await db.query(
-      `insert into deployment_components (deployment_id, component_id, state, message)
-       values ($1, 'cilium', 'installed', null), ($1, 'gitea', 'failed', 'chart not found'),
-              ($1, 'not-in-the-kit', 'installed', 'ignored')
-       on conflict (deployment_id, component_id) do update set state = excluded.state, message = excluded.message`,
+      `insert into deployment_components (deployment_id, region, component_id, state, message)
+       values ($1, 'fsn1', 'cilium', 'installed', null), ($1, 'fsn1', 'gitea', 'failed', 'chart not found'),
+              ($1, 'fsn1', 'not-in-the-kit', 'installed', 'ignored'), ($1, 'hel1', 'cilium', 'failed', 'not a region of it')
+       on conflict (deployment_id, region, component_id)
+       do update set state = excluded.state, message = excluded.message`,
+      [id],
+    );
+    await db.query(
+      `update deployment_regions set infrastructure_status = 'succeeded', kubeconfig_status = 'failed',
+              error = 'no kubeconfig', control_plane_ip = '192.0.2.1', load_balancer_ip = '192.0.2.2'
+        where deployment_id = $1`,
       [id],
     );
 
@@ -100,9 +113,25 @@ describe('GET /api/v1/deployments/:id (one query)', () => {
     expect(body.components.map((c: { id: string }) => c.id)).not.toContain('not-in-the-kit');
     expect(body.components.find((c: { id: string }) => c.id === 'gitea')).toEqual({
       id: 'gitea',
+      region: 'fsn1',
       state: 'failed',
       message: 'chart not found',
     });
+    // Only the deployment's regions have components; the failed phase of a region carries its error.
+    expect(body.components.every((c: { region: string }) => c.region === 'fsn1')).toBe(true);
+    expect(body.regions).toEqual([
+      {
+        region: 'fsn1',
+        provider: 'hetzner',
+        phases: [
+          { name: 'infrastructure', status: 'succeeded' },
+          { name: 'kubeconfig', status: 'failed', error: 'no kubeconfig' },
+          { name: 'bootstrap-kit', status: 'pending' },
+        ],
+        controlPlaneIP: '192.0.2.1',
+        loadBalancerIP: '192.0.2.2',
+      },
+    ]);
   });
 
   it('answers 404 in the one error shape for an unknown id', async () => {

@@ -1,13 +1,9 @@
-import {
-  type ComponentState,
-  type DeploymentStatus,
-  expectedKitReleases,
-  type PhaseStatus,
-} from '@catalyst/contracts';
+import type { Deployment, DeploymentStatus, PhaseStatus } from '@catalyst/contracts';
 import type pg from 'pg';
+import { kitComponents, type RegionState } from './region-snapshot.js';
 
 /**
- * A deployment with its phases (in order) and the components the watch has seen, in one round trip: a named
+ * A deployment with its phases (in order), its regions and the components the watches have seen, in one round trip: a named
  * statement, so each pooled connection plans it once. Timestamps inside the JSON arrays come back as ISO strings.
  */
 const SNAPSHOT_SQL = `
@@ -17,7 +13,16 @@ const SNAPSHOT_SQL = `
                                                      'finishedAt', p.finished_at, 'error', p.error)
                                    order by p.position)
                      from deployment_phases p where p.deployment_id = d.id), '[]') as phases,
-         coalesce((select json_agg(json_build_object('id', c.component_id, 'state', c.state, 'message', c.message))
+         coalesce((select json_agg(json_build_object('region', r.region, 'provider', r.provider,
+                                                     'infrastructureStatus', r.infrastructure_status,
+                                                     'kubeconfigStatus', r.kubeconfig_status,
+                                                     'bootstrapKitStatus', r.bootstrap_kit_status, 'error', r.error,
+                                                     'controlPlaneIp', r.control_plane_ip,
+                                                     'loadBalancerIp', r.load_balancer_ip)
+                                   order by r.position)
+                     from deployment_regions r where r.deployment_id = d.id), '[]') as regions,
+         coalesce((select json_agg(json_build_object('region', c.region, 'componentId', c.component_id,
+                                                     'state', c.state, 'message', c.message))
                      from deployment_components c where c.deployment_id = d.id), '[]') as components
     from deployments d
    where d.id = $1`;
@@ -40,7 +45,8 @@ interface SnapshotRow {
     finishedAt: string | null;
     error: string | null;
   }[];
-  components: { id: string; state: string; message: string | null }[];
+  regions: RegionState[];
+  components: { region: string; componentId: string; state: string; message: string | null }[];
 }
 
 /** What DeploymentsService's toDeployment() needs, read in one query. */
@@ -63,8 +69,9 @@ export interface DeploymentSnapshotParts {
     finishedAt: Date | null;
     error: string | null;
   }[];
-  /** One per expected kit release, in the kit's order; pending until the watch has seen it. */
-  components: { id: string; state: ComponentState; message?: string }[];
+  regions: RegionState[];
+  /** One per region and expected kit release, in the kit's order; pending until the region's watch has seen it. */
+  components: Deployment['components'];
 }
 
 const asDate = (value: string | null) => (value === null ? null : new Date(value));
@@ -81,7 +88,6 @@ export async function readDeploymentSnapshot(
   });
   const row = rows[0];
   if (!row) return undefined;
-  const seen = new Map(row.components.map((c) => [c.id, c]));
   return {
     row: {
       id: row.id,
@@ -101,14 +107,12 @@ export async function readDeploymentSnapshot(
       finishedAt: asDate(p.finishedAt),
       error: p.error,
     })),
-    components: expectedKitReleases(row.install_set).map((component) => {
-      const stored = seen.get(component);
-      return {
-        id: component,
-        state: (stored?.state ?? 'pending') as ComponentState,
-        ...(stored?.message ? { message: stored.message } : {}),
-      };
-    }),
+    regions: row.regions,
+    components: kitComponents(
+      row.install_set,
+      row.regions.map((r) => r.region),
+      row.components,
+    ),
   };
 }
 

@@ -4,6 +4,7 @@ import {
   deploymentListSchema,
   deploymentSchema,
   handoverLinkSchema,
+  kubeconfigQuerySchema,
   type ProvisionRequest,
   provisionRequestSchema,
   retryRequestSchema,
@@ -13,7 +14,7 @@ import { Controller, Delete, Get, Header, HttpCode, Post, Put, Req, Res, UseGuar
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { CurrentUser, type Principal, Public, Roles } from '../auth/roles.decorator.js';
-import { Returns, ZodBody, ZodParam } from '../common/validation.js';
+import { Returns, ZodBody, ZodParam, ZodQuery } from '../common/validation.js';
 import { ComponentsService } from './components.service.js';
 import { DEPLOYMENT_ROLES, DeploymentStreamService } from './deployment-stream.service.js';
 import { DeploymentsService } from './deployments.service.js';
@@ -74,7 +75,7 @@ export class DeploymentsController {
     @CurrentUser() user: Principal,
   ) {
     // A phase name, or a bootstrap-kit component: DeploymentsService.retry tells them apart.
-    return this.deployments.retry(id, phase, body.hetznerToken, user);
+    return this.deployments.retry(id, phase, body, user);
   }
 
   /** The bootstrap kit's components as the watch last saw them. */
@@ -130,12 +131,13 @@ export class DeploymentsController {
   @Get(':id/kubeconfig')
   async getKubeconfig(
     @ZodParam('id', idParam) id: string,
+    @ZodQuery(kubeconfigQuerySchema) query: z.infer<typeof kubeconfigQuerySchema>,
     @CurrentUser() user: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const { fqdn, yaml } = await this.deployments.kubeconfig(id, user);
+    const { name, yaml } = await this.deployments.kubeconfig(id, user, query.region);
     reply.header('content-type', 'application/yaml; charset=utf-8');
-    reply.header('content-disposition', `attachment; filename="${fqdn}-kubeconfig.yaml"`);
+    reply.header('content-disposition', `attachment; filename="${name}-kubeconfig.yaml"`);
     reply.header('cache-control', 'no-store');
     return yaml;
   }

@@ -21,11 +21,12 @@ import { answeringConsoleUrl } from '../../test/helpers/sovereign-console.js';
 import { SseClient } from '../../test/helpers/sse-client.js';
 import { startTestApp, type TestApp } from '../../test/helpers/test-app.js';
 import { fixtureTofuBin } from '../../test/helpers/tofu-bin.js';
-import { deriveRunSecret, SECRET_KEYS, type SecretKeys } from '../crypto/keys.js';
+import { SECRET_KEYS, type SecretKeys } from '../crypto/keys.js';
 import { Sealer } from '../crypto/sealer.js';
 import { DeploymentsRepository } from './deployments.repository.js';
 import { DeploymentsService } from './deployments.service.js';
 import { RunScheduler } from './run.scheduler.js';
+import { kubeconfigTokenOf } from './run-secrets.js';
 
 let pdns: PowerDnsServer;
 let kube: KubeApiServerEmulator;
@@ -61,8 +62,9 @@ function stream(id: string, lastEventId?: number): Promise<SseClient> {
   }).open();
 }
 
-function kubeconfigToken(id: string): string {
-  return deriveRunSecret(t.app.get<SecretKeys>(SECRET_KEYS), 'kubeconfig-token', id);
+/** The post-back bearer of a deployment's region (its first, fsn1, unless named). */
+function kubeconfigToken(id: string, region = 'fsn1'): string {
+  return kubeconfigTokenOf(t.app.get<SecretKeys>(SECRET_KEYS), id, region);
 }
 
 async function postKubeconfig(id: string, token = kubeconfigToken(id), body = KUBECONFIG) {
@@ -171,7 +173,15 @@ describe('a provisioning run', () => {
     expect(ids).toEqual(ids.map((_, i) => (ids[0] as number) + i));
     const resources = client.events.filter((e) => e.event === 'resource');
     const completed = resources.filter((e) => e.data.status === 'complete').map((e) => e.data.address);
-    expect(completed).toEqual(expect.arrayContaining(['hcloud_network.main', 'hcloud_load_balancer.main']));
+    expect(completed).toEqual(
+      expect.arrayContaining(['hcloud_network.main["fsn1"]', 'hcloud_load_balancer.main["fsn1"]']),
+    );
+    // Every resource of the region says so; the shared SSH key belongs to no region.
+    for (const e of resources) {
+      expect(e.data.region, String(e.data.address)).toBe(
+        String(e.data.address).startsWith('hcloud_ssh_key.') ? undefined : 'fsn1',
+      );
+    }
     expect(completed.filter((a) => String(a).startsWith('hcloud_server.control_plane'))).toHaveLength(1);
     expect(completed.filter((a) => String(a).startsWith('hcloud_server.worker'))).toHaveLength(1);
     expect(resources.some((e) => e.data.status === 'planned')).toBe(true);
@@ -192,6 +202,19 @@ describe('a provisioning run', () => {
       expectedKitReleases(['harbor', 'trivy']),
     );
     expect(snapshot.components.every((c: { state: string }) => c.state === 'installed')).toBe(true);
+    // One region: its row has every phase done and the load balancer the zone points at.
+    expect(snapshot.regions).toEqual([
+      {
+        region: 'fsn1',
+        provider: 'hetzner',
+        phases: ['infrastructure', 'kubeconfig', 'bootstrap-kit'].map((name) => ({
+          name,
+          status: 'succeeded',
+        })),
+        controlPlaneIP: '127.0.0.1',
+        loadBalancerIP: snapshot.result.loadBalancerIP,
+      },
+    ]);
     const componentEvents = client.events.filter((e) => e.event === 'component');
     expect(componentEvents.map((e) => e.data.component).sort()).toEqual(
       expectedKitReleases(['harbor', 'trivy']).sort(),
@@ -200,9 +223,11 @@ describe('a provisioning run', () => {
 
     // The kubeconfig is sealed at rest and the one-time token is spent.
     const { rows } = await db.query(
-      'select sealed_kubeconfig, kubeconfig_token_hash, sealed_hetzner_token from deployments where id = $1',
+      `select r.sealed_kubeconfig, r.kubeconfig_token_hash, d.sealed_hetzner_token
+         from deployments d join deployment_regions r on r.deployment_id = d.id where d.id = $1`,
       [id],
     );
+    expect(rows).toHaveLength(1);
     expect(rows[0].sealed_kubeconfig).not.toContain(kube.token);
     expect(rows[0].kubeconfig_token_hash).toBeNull();
     expect(rows[0].sealed_hetzner_token).toBeNull();
@@ -262,7 +287,7 @@ describe('failure, retry and cancel', { timeout: 120_000 }, () => {
   it('fails the apply with a readable error, and a retry from tofu-apply (with the token) completes it', async () => {
     writeTofuControl(tofu.controlPath, {
       resourceDelayMs: 5,
-      failApplyAt: 'hcloud_server.control_plane[0]',
+      failApplyAt: 'hcloud_server.control_plane["fsn1/cp1"]',
       failTimes: 1,
     });
     const created = await api(
@@ -303,12 +328,12 @@ describe('failure, retry and cancel', { timeout: 120_000 }, () => {
     const created2 = after.events.filter(
       (e) => e.event === 'resource' && e.data.status === 'complete' && e.data.action === 'create',
     );
-    expect(created2.map((e) => e.data.address)).toContain('hcloud_server.control_plane[0]');
-    expect(created2.map((e) => e.data.address)).not.toContain('hcloud_network.main');
+    expect(created2.map((e) => e.data.address)).toContain('hcloud_server.control_plane["fsn1/cp1"]');
+    expect(created2.map((e) => e.data.address)).not.toContain('hcloud_network.main["fsn1"]');
   });
 
   it('cancels mid-apply: tofu is interrupted, the state keeps what was made, the run is cancelled', async () => {
-    writeTofuControl(tofu.controlPath, { resourceDelayMs: 5, hangAt: 'hcloud_server.worker[0]' });
+    writeTofuControl(tofu.controlPath, { resourceDelayMs: 5, hangAt: 'hcloud_server.worker["fsn1/w1"]' });
     const created = await api(
       'POST',
       '/api/v1/deployments',
@@ -318,7 +343,9 @@ describe('failure, retry and cancel', { timeout: 120_000 }, () => {
     const client = await stream(id);
     await client.waitFor(
       (e) =>
-        e.event === 'resource' && e.data.address === 'hcloud_server.worker[0]' && e.data.status === 'started',
+        e.event === 'resource' &&
+        e.data.address === 'hcloud_server.worker["fsn1/w1"]' &&
+        e.data.status === 'started',
     );
     const cancel = await api('POST', `/api/v1/deployments/${id}/cancel`);
     expect(cancel.status).toBe(200);
@@ -481,13 +508,13 @@ describe('the kubeconfig post-back', { timeout: 120_000 }, () => {
     const issued = await db.query(
       `select kubeconfig_token_expires_at > now() as live,
               kubeconfig_token_expires_at <= now() + make_interval(secs => $2) as bounded
-         from deployments where id = $1`,
+         from deployment_regions where deployment_id = $1`,
       [id, lifetime],
     );
     expect(issued.rows[0]).toEqual({ live: true, bounded: true });
 
     await db.query(
-      `update deployments set kubeconfig_token_expires_at = now() - interval '1 second' where id = $1`,
+      `update deployment_regions set kubeconfig_token_expires_at = now() - interval '1 second' where deployment_id = $1`,
       [id],
     );
     const late = await postKubeconfig(id);
@@ -497,7 +524,7 @@ describe('the kubeconfig post-back', { timeout: 120_000 }, () => {
     expect(wrong.status).toBe(401);
     expect((await wrong.json()).error.code).toBe('invalid_bearer');
     const { rows } = await db.query(
-      'select sealed_kubeconfig, kubeconfig_token_hash from deployments where id = $1',
+      'select sealed_kubeconfig, kubeconfig_token_hash from deployment_regions where deployment_id = $1',
       [id],
     );
     expect(rows[0].sealed_kubeconfig).toBeNull();
@@ -518,7 +545,7 @@ describe('the kubeconfig post-back', { timeout: 120_000 }, () => {
         exec: { apiVersion: 'client.authentication.k8s.io/v1', command: 'touch', args: [ranMarker] },
       };
     });
-    await db.query('update deployments set sealed_kubeconfig = $2 where id = $1', [
+    await db.query('update deployment_regions set sealed_kubeconfig = $2 where deployment_id = $1', [
       id,
       t.app.get(Sealer).seal(stored, id),
     ]);
@@ -596,10 +623,10 @@ describe('requests', () => {
             haEnabled: false,
             regions: [
               {
-                provider: 'aws',
-                cloudRegion: 'eu-central-1',
-                controlPlaneSize: 'm6i.xlarge',
-                workerSize: 'm6i.xlarge',
+                provider: 'digitalocean',
+                cloudRegion: 'fra1',
+                controlPlaneSize: 's-4vcpu-8gb',
+                workerSize: 's-4vcpu-8gb',
                 workerCount: 0,
               },
             ],
@@ -779,7 +806,7 @@ describe('run limits and prerequisites', () => {
       CATALYST_RUN_LEASE_TTL: '3s',
     });
     try {
-      writeTofuControl(tofu.controlPath, { resourceDelayMs: 5, hangAt: 'hcloud_network.main' });
+      writeTofuControl(tofu.controlPath, { resourceDelayMs: 5, hangAt: 'hcloud_network.main["fsn1"]' });
       const credentials = { ...provisionRequest().credentials, hetznerProjectId: '999001' };
       const request = (subdomain: string) =>
         provisionRequest({ credentials, domain: { mode: 'pool', poolDomain: 'omani.works', subdomain } });

@@ -22,6 +22,17 @@ export const unknownPhaseOrComponent = (name: string) =>
     'unknown_phase',
     `"${name}" is neither a phase nor a bootstrap-kit component of this deployment`,
   );
+export const unknownRegion = (region: string) =>
+  new AppError(400, 'unknown_region', `"${region}" is not one of this deployment's regions`);
+export const regionOnlyForComponents = (phase: string) =>
+  new AppError(
+    400,
+    'validation_failed',
+    `"${phase}" is a phase of the whole Sovereign: a region can only be named for a component's retry`,
+    { issues: [{ path: 'region', message: 'Only a component is retried per region' }] },
+  );
+export const providerNotAvailable = (issues: { path: string; message: string }[]) =>
+  new AppError(422, 'provider_not_available', issues.map((i) => i.message).join('; '), { issues });
 export const notRetryable = (status: string) =>
   new AppError(409, 'not_retryable', `The run is ${status}; only a failed or cancelled run can be retried`);
 export const phaseNotReached = (phase: string, firstOpen: string) =>
@@ -91,4 +102,12 @@ export class IllegalTransition extends AppError {
 }
 
 /** A phase failed for a reason the operator can read (it becomes the phase's and the run's error). */
-export class PhaseFailed extends Error {}
+export class PhaseFailed extends Error {
+  /** The regions the failure is theirs, when it is not the whole run's (named in the deployment's error). */
+  constructor(
+    message: string,
+    readonly regions: readonly string[] = [],
+  ) {
+    super(message);
+  }
+}

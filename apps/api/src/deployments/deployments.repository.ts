@@ -1,11 +1,12 @@
-import type { DeploymentEventInput, DeploymentStatus, PhaseName } from '@catalyst/contracts';
+import type { DeploymentEventInput, DeploymentStatus, PhaseName, RegionPhaseName } from '@catalyst/contracts';
 import { Inject, Injectable } from '@nestjs/common';
-import { and, asc, desc, eq, gt, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import { DATABASE, type Database, type Executor } from '../database/database.js';
 import {
   deploymentComponents,
   deploymentEvents,
   deploymentPhases,
+  deploymentRegions,
   deployments,
 } from './deployments.schema.js';
 import { type DeploymentTransition, initialDeploymentStatus, type PhaseTransition } from './run-state.js';
@@ -14,6 +15,25 @@ export type DeploymentRow = typeof deployments.$inferSelect;
 export type NewDeployment = typeof deployments.$inferInsert;
 export type PhaseRow = typeof deploymentPhases.$inferSelect;
 export type EventRow = typeof deploymentEvents.$inferSelect;
+export type RegionRow = typeof deploymentRegions.$inferSelect;
+/** What a run writes of a region: its phases' statuses, its error, its addresses. */
+export type RegionPatch = Partial<
+  Pick<
+    RegionRow,
+    | 'infrastructureStatus'
+    | 'kubeconfigStatus'
+    | 'bootstrapKitStatus'
+    | 'error'
+    | 'controlPlaneIp'
+    | 'loadBalancerIp'
+  >
+>;
+/** The column of each region phase's status. */
+export const REGION_PHASE_COLUMNS = {
+  infrastructure: 'infrastructureStatus',
+  kubeconfig: 'kubeconfigStatus',
+  'bootstrap-kit': 'bootstrapKitStatus',
+} as const satisfies Record<RegionPhaseName, keyof RegionRow>;
 /** Any column but the status, which only moveTo() writes (from a transition). */
 export type DeploymentPatch = Partial<Omit<NewDeployment, 'id' | 'status'>> & { status?: never };
 export type PhasePatch = Partial<Pick<PhaseRow, 'startedAt' | 'finishedAt' | 'error'>>;
@@ -36,13 +56,14 @@ export class DeploymentsRepository {
   }
 
   /**
-   * Inserts a deployment (in the state machine's initial status) and its phases; undefined when a live
-   * deployment already holds the name.
+   * Inserts a deployment (in the state machine's initial status), its phases and its regions (in the request's
+   * order); undefined when a live deployment already holds the name.
    */
   async create(
     tx: Executor,
     row: Omit<NewDeployment, 'status'> & { status?: never },
     phases: readonly PhaseName[],
+    regions: readonly { region: string; provider: string }[],
   ): Promise<DeploymentRow | undefined> {
     try {
       const [created] = await tx
@@ -53,6 +74,9 @@ export class DeploymentsRepository {
       await tx
         .insert(deploymentPhases)
         .values(phases.map((name, position) => ({ deploymentId: created.id, name, position })));
+      await tx
+        .insert(deploymentRegions)
+        .values(regions.map((r, position) => ({ deploymentId: created.id, position, ...r })));
       return created;
     } catch (error) {
       const code =
@@ -103,66 +127,104 @@ export class DeploymentsRepository {
       throw new Error(`deployment ${id} is no longer ${move.from}: its move to ${move.to} is stale`);
   }
 
+  /** The deployment's regions, primary first. */
+  regions(id: string, ex: Executor = this.db): Promise<RegionRow[]> {
+    return ex
+      .select()
+      .from(deploymentRegions)
+      .where(eq(deploymentRegions.deploymentId, id))
+      .orderBy(asc(deploymentRegions.position));
+  }
+
+  async updateRegion(id: string, region: string, patch: RegionPatch, ex: Executor = this.db): Promise<void> {
+    await ex
+      .update(deploymentRegions)
+      .set(patch)
+      .where(and(eq(deploymentRegions.deploymentId, id), eq(deploymentRegions.region, region)));
+  }
+
+  /** After a wipe: every region back to unbuilt, its addresses and its kubeconfig forgotten. */
+  async resetRegions(tx: Executor, id: string): Promise<void> {
+    await tx
+      .update(deploymentRegions)
+      .set({
+        infrastructureStatus: 'pending',
+        kubeconfigStatus: 'pending',
+        bootstrapKitStatus: 'pending',
+        error: null,
+        controlPlaneIp: null,
+        loadBalancerIp: null,
+        kubeconfigTokenHash: null,
+        kubeconfigTokenExpiresAt: null,
+        sealedKubeconfig: null,
+      })
+      .where(eq(deploymentRegions.deploymentId, id));
+    await tx.delete(deploymentComponents).where(eq(deploymentComponents.deploymentId, id));
+  }
+
   /**
-   * Issues the kubeconfig post-back bearer (its hash) for `lifetimeSeconds` from now by the database
-   * clock. A deployment that already holds its kubeconfig keeps its token spent: false.
+   * Issues a region's kubeconfig post-back bearer (its hash) for `lifetimeSeconds` from now by the database
+   * clock. A region that already holds its kubeconfig keeps its token spent: false.
    */
   async issueKubeconfigToken(
     tx: Executor,
     id: string,
+    region: string,
     tokenHash: string,
     lifetimeSeconds: number,
   ): Promise<boolean> {
     const rows = await tx
-      .update(deployments)
+      .update(deploymentRegions)
       .set({
         kubeconfigTokenHash: tokenHash,
         kubeconfigTokenExpiresAt: sql`now() + make_interval(secs => ${lifetimeSeconds})`,
-        updatedAt: sql`now()`,
       })
-      .where(and(eq(deployments.id, id), isNull(deployments.sealedKubeconfig)))
-      .returning({ id: deployments.id });
+      .where(
+        and(
+          eq(deploymentRegions.deploymentId, id),
+          eq(deploymentRegions.region, region),
+          isNull(deploymentRegions.sealedKubeconfig),
+        ),
+      )
+      .returning({ region: deploymentRegions.region });
     return rows.length > 0;
   }
 
-  /** A deployment, and whether its post-back bearer is within its lifetime (by the database clock). */
-  async getWithKubeconfigToken(id: string): Promise<{ row: DeploymentRow; tokenLive: boolean } | undefined> {
-    const [found] = await this.db
+  /** The deployment's regions, each saying whether its post-back bearer is within its lifetime (database clock). */
+  regionsWithTokenLiveness(id: string): Promise<(RegionRow & { tokenLive: boolean })[]> {
+    return this.db
       .select({
-        row: deployments,
-        tokenLive: sql<boolean>`coalesce(${deployments.kubeconfigTokenExpiresAt} > now(), false)`,
+        ...getTableColumns(deploymentRegions),
+        tokenLive: sql<boolean>`coalesce(${deploymentRegions.kubeconfigTokenExpiresAt} > now(), false)`,
       })
-      .from(deployments)
-      .where(eq(deployments.id, id));
-    return found;
+      .from(deploymentRegions)
+      .where(eq(deploymentRegions.deploymentId, id))
+      .orderBy(asc(deploymentRegions.position));
   }
 
   /**
-   * Spends the post-back bearer and stores the kubeconfig in one statement: only a live token of this
+   * Spends a region's post-back bearer and stores its kubeconfig in one statement: only a live token of this
    * hash matches, so of two racing posts exactly one gets its row back (the other waits, then misses).
    */
   async consumeKubeconfigToken(
     tx: Executor,
     id: string,
+    region: string,
     tokenHash: string,
     sealedKubeconfig: string,
   ): Promise<boolean> {
     const rows = await tx
-      .update(deployments)
-      .set({
-        sealedKubeconfig,
-        kubeconfigTokenHash: null,
-        kubeconfigTokenExpiresAt: null,
-        updatedAt: sql`now()`,
-      })
+      .update(deploymentRegions)
+      .set({ sealedKubeconfig, kubeconfigTokenHash: null, kubeconfigTokenExpiresAt: null })
       .where(
         and(
-          eq(deployments.id, id),
-          eq(deployments.kubeconfigTokenHash, tokenHash),
-          gt(deployments.kubeconfigTokenExpiresAt, sql`now()`),
+          eq(deploymentRegions.deploymentId, id),
+          eq(deploymentRegions.region, region),
+          eq(deploymentRegions.kubeconfigTokenHash, tokenHash),
+          gt(deploymentRegions.kubeconfigTokenExpiresAt, sql`now()`),
         ),
       )
-      .returning({ id: deployments.id });
+      .returning({ region: deploymentRegions.region });
     return rows.length > 0;
   }
 
@@ -350,25 +412,36 @@ export class DeploymentsRepository {
     return row?.n ?? 0;
   }
 
-  components(id: string): Promise<(typeof deploymentComponents.$inferSelect)[]> {
+  components(id: string, region?: string): Promise<(typeof deploymentComponents.$inferSelect)[]> {
     return this.db
       .select()
       .from(deploymentComponents)
-      .where(eq(deploymentComponents.deploymentId, id))
+      .where(
+        and(
+          eq(deploymentComponents.deploymentId, id),
+          region === undefined ? undefined : eq(deploymentComponents.region, region),
+        ),
+      )
       .orderBy(asc(deploymentComponents.componentId));
   }
 
-  /** Adds a pending row for each expected component that has none yet (keeps what a previous watch saw). */
-  async seedComponents(id: string, componentIds: string[], ex: Executor = this.db): Promise<void> {
+  /** Adds a pending row for each expected component of a region that has none yet (keeps what a previous watch saw). */
+  async seedComponents(
+    id: string,
+    region: string,
+    componentIds: string[],
+    ex: Executor = this.db,
+  ): Promise<void> {
     if (!componentIds.length) return;
     await ex
       .insert(deploymentComponents)
-      .values(componentIds.map((componentId) => ({ deploymentId: id, componentId })))
+      .values(componentIds.map((componentId) => ({ deploymentId: id, region, componentId })))
       .onConflictDoNothing();
   }
 
   async setComponent(
     id: string,
+    region: string,
     componentId: string,
     state: string,
     message: string | null,
@@ -376,9 +449,13 @@ export class DeploymentsRepository {
   ): Promise<void> {
     await ex
       .insert(deploymentComponents)
-      .values({ deploymentId: id, componentId, state, message, updatedAt: sql`now()` })
+      .values({ deploymentId: id, region, componentId, state, message, updatedAt: sql`now()` })
       .onConflictDoUpdate({
-        target: [deploymentComponents.deploymentId, deploymentComponents.componentId],
+        target: [
+          deploymentComponents.deploymentId,
+          deploymentComponents.region,
+          deploymentComponents.componentId,
+        ],
         set: { state, message, updatedAt: sql`now()` },
       });
   }

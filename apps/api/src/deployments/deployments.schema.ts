@@ -17,8 +17,8 @@ import { users } from '../auth/auth.schema.js';
 
 /**
  * A Sovereign's provisioning record. Secrets live only sealed (token until the run stops, registrar
- * credentials, the SMTP password until delivered, the kubeconfig); the request is stored without them. A run is owned by one replica
- * through the lease columns.
+ * credentials, the SMTP password until delivered; each region's kubeconfig in deployment_regions); the request is
+ * stored without them. A run is owned by one replica through the lease columns.
  */
 export const deployments = pgTable(
   'deployments',
@@ -36,10 +36,6 @@ export const deployments = pgTable(
     sealedRegistrarCredentials: text('sealed_registrar_credentials'),
     /** The Sovereign's SMTP password until the run has handed it to the Sovereign (catalyst-smtp Secret). */
     sealedSmtpPassword: text('sealed_smtp_password'),
-    kubeconfigTokenHash: text('kubeconfig_token_hash'),
-    /** When the post-back bearer stops being accepted; null until a run issues it. */
-    kubeconfigTokenExpiresAt: timestamp('kubeconfig_token_expires_at', { withTimezone: true }),
-    sealedKubeconfig: text('sealed_kubeconfig'),
     result: jsonb('result'),
     error: text('error'),
     /** Set once tofu may have created something; cleared by a completed wipe. */
@@ -92,17 +88,51 @@ export const deploymentEvents = pgTable(
   (t) => [primaryKey({ columns: [t.deploymentId, t.seq] })],
 );
 
-/** The bootstrap kit as last seen on the Sovereign: one row per expected HelmRelease. */
+/**
+ * One cluster of the Sovereign per region of the request (position 0 is the primary): where its run stands
+ * (regionPhaseNames), its addresses once tofu has built it, and its control plane's kubeconfig post-back — a
+ * one-time bearer per region (only its hash), then the kubeconfig itself, sealed.
+ */
+export const deploymentRegions = pgTable(
+  'deployment_regions',
+  {
+    deploymentId: uuid('deployment_id')
+      .notNull()
+      .references(() => deployments.id, { onDelete: 'cascade' }),
+    region: text('region').notNull(),
+    position: integer('position').notNull(),
+    provider: text('provider').notNull(),
+    infrastructureStatus: text('infrastructure_status').$type<PhaseStatus>().notNull().default('pending'),
+    kubeconfigStatus: text('kubeconfig_status').$type<PhaseStatus>().notNull().default('pending'),
+    bootstrapKitStatus: text('bootstrap_kit_status').$type<PhaseStatus>().notNull().default('pending'),
+    /** Why the region's failed phase failed; cleared when a phase of it runs again. */
+    error: text('error'),
+    controlPlaneIp: text('control_plane_ip'),
+    loadBalancerIp: text('load_balancer_ip'),
+    kubeconfigTokenHash: text('kubeconfig_token_hash'),
+    /** When the post-back bearer stops being accepted; null until a run issues it. */
+    kubeconfigTokenExpiresAt: timestamp('kubeconfig_token_expires_at', { withTimezone: true }),
+    sealedKubeconfig: text('sealed_kubeconfig'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.deploymentId, t.region] }),
+    // The post-back finds its region by the bearer's hash.
+    index('deployment_regions_token_idx').on(t.kubeconfigTokenHash),
+  ],
+);
+
+/** The bootstrap kit as last seen on each region's cluster: one row per region and expected HelmRelease. */
 export const deploymentComponents = pgTable(
   'deployment_components',
   {
     deploymentId: uuid('deployment_id')
       .notNull()
       .references(() => deployments.id, { onDelete: 'cascade' }),
+    region: text('region').notNull(),
     componentId: text('component_id').notNull(),
     state: text('state').notNull().default('pending'),
     message: text('message'),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.deploymentId, t.componentId] })],
+  (t) => [primaryKey({ columns: [t.deploymentId, t.region, t.componentId] })],
 );

@@ -8,13 +8,14 @@ import {
   type ProvisionRequest,
   phaseNames,
   retryRunsTofu,
+  unavailableRegions,
 } from '@catalyst/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/roles.decorator.js';
 import { AppError, ValidationError } from '../common/app-error.js';
 import { CONFIG, type Config } from '../config/config.js';
-import { deriveRunSecret, SECRET_KEYS, type SecretKeys } from '../crypto/keys.js';
+import { SECRET_KEYS, type SecretKeys } from '../crypto/keys.js';
 import { Sealer } from '../crypto/sealer.js';
 import { DATABASE, type Database, type Executor, type Tx } from '../database/database.js';
 import { DomainsService } from '../domains/domains.service.js';
@@ -42,7 +43,10 @@ import {
   notRetryable,
   notWipeable,
   phaseNotReached,
+  providerNotAvailable,
+  regionOnlyForComponents,
   runInProgress,
+  unknownRegion,
   wipeFirst,
 } from './deployments.errors.js';
 import {
@@ -53,9 +57,10 @@ import {
   RUNNABLE,
 } from './deployments.repository.js';
 import { mintHandoverLink, sovereignConsoleUrl } from './handover-link.js';
+import { kitComponents, type RegionState, toRegionSnapshot } from './region-snapshot.js';
 import { RunScheduler } from './run.scheduler.js';
 import { CANCELLED } from './run-lease.js';
-import { tokenHash } from './run-secrets.js';
+import { kubeconfigTokenOf, tokenHash } from './run-secrets.js';
 import { canTransition, initialDeploymentStatus, transition, transitionPhase } from './run-state.js';
 import { kubeApiEndpointOf, loadStoredKubeconfig } from './stored-kubeconfig.js';
 import { fqdnOf, withoutSecrets } from './stored-request.js';
@@ -103,6 +108,12 @@ export class DeploymentsService {
     user: Principal,
   ): Promise<{ id: string; status: DeploymentStatus; fqdn: string; streamURL: string }> {
     this.assertProvisioningOffered();
+    const unavailable = unavailableRegions(request);
+    if (unavailable.length) {
+      throw providerNotAvailable(
+        unavailable.map(({ index, message }) => ({ path: `topology.regions.${index}.provider`, message })),
+      );
+    }
     const id = randomUUID();
     const fqdn = fqdnOf(request.domain);
     const registrarCredentials =
@@ -132,6 +143,7 @@ export class DeploymentsService {
           createdBy: user.userId,
         },
         phaseNames,
+        request.topology.regions.map((r) => ({ region: r.cloudRegion, provider: r.provider })),
       );
       if (!created) throw fqdnInUse(fqdn);
       await this.repo.appendEvent(id, { type: 'deployment', status: created.status }, tx);
@@ -152,12 +164,21 @@ export class DeploymentsService {
   async get(id: string): Promise<Deployment> {
     const parts = await this.snapshotReads.read(id, () => readDeploymentSnapshot(this.database.pool, id));
     if (!parts) throw notFound();
-    return toDeployment(parts.row, parts.phases, parts.components);
+    return toDeployment(parts.row, parts.phases, parts.components, parts.regions);
   }
 
   private async snapshot(row: DeploymentRow): Promise<Deployment> {
-    const [phases, components] = await Promise.all([this.repo.phases(row.id), this.components.list(row.id)]);
-    return toDeployment(row, phases, components);
+    const [phases, regions, stored] = await Promise.all([
+      this.repo.phases(row.id),
+      this.repo.regions(row.id),
+      this.repo.components(row.id),
+    ]);
+    const components = kitComponents(
+      row.installSet,
+      regions.map((r) => r.region),
+      stored,
+    );
+    return toDeployment(row, phases, components, regions);
   }
 
   /**
@@ -168,11 +189,14 @@ export class DeploymentsService {
   async retry(
     id: string,
     name: string,
-    hetznerToken: string | undefined,
+    { hetznerToken, region }: { hetznerToken?: string | undefined; region?: string | undefined },
     user: Principal,
   ): Promise<Deployment> {
-    if (phaseNames.includes(name as PhaseName)) await this.retryPhase(id, name, hetznerToken, user);
-    else await this.retryComponent(id, name, user);
+    if (phaseNames.includes(name as PhaseName)) {
+      // A phase runs for the whole Sovereign: every region takes part in it.
+      if (region !== undefined) throw regionOnlyForComponents(name);
+      await this.retryPhase(id, name, hetznerToken, user);
+    } else await this.retryComponent(id, name, user, region);
     return this.get(id);
   }
 
@@ -205,8 +229,8 @@ export class DeploymentsService {
     await this.wake(id);
   }
 
-  private async retryComponent(id: string, name: string, user: Principal): Promise<void> {
-    await this.components.retry(id, name, user);
+  private async retryComponent(id: string, name: string, user: Principal, region?: string): Promise<void> {
+    await this.components.retry(id, name, user, region);
     if (await this.requeueKitWatch(id)) await this.wake(id);
   }
 
@@ -321,39 +345,42 @@ export class DeploymentsService {
   }
 
   /**
-   * cloud-init's post-back. The run's bearer (one-time, time-bound) authorises exactly one kubeconfig,
-   * and only one that passes the strict rules (helmwatch/kubeconfig.ts): it is checked before the
-   * token is spent, then stored in its canonical form while the token is spent in one statement.
-   * 401: no, wrong or expired bearer; 409: this deployment's bearer, already spent (a racing post lost).
+   * cloud-init's post-back. Each region's bearer (one-time, time-bound) authorises exactly one kubeconfig, that
+   * region's, and only one that passes the strict rules (helmwatch/kubeconfig.ts, its server one of that region's
+   * addresses): it is checked before the token is spent, then stored in its canonical form while the token is
+   * spent in one statement. 401: no, wrong or expired bearer; 409: a bearer of this deployment, already spent
+   * (a racing post lost).
    */
   async acceptKubeconfig(id: string, bearer: string | undefined, body: unknown): Promise<void> {
     if (!bearer) throw missingBearer();
-    const found = await this.repo.getWithKubeconfigToken(id);
-    if (!found) throw notFound();
-    const { row, tokenLive } = found;
+    const [row, regions] = await Promise.all([this.repo.get(id), this.repo.regionsWithTokenLiveness(id)]);
+    if (!row) throw notFound();
     const presented = tokenHash(bearer);
-    if (!row.kubeconfigTokenHash || !sameHash(row.kubeconfigTokenHash, presented)) {
-      if (row.sealedKubeconfig && this.isRunToken(id, presented)) throw alreadyPosted();
+    const region = regions.find((r) => r.kubeconfigTokenHash && sameHash(r.kubeconfigTokenHash, presented));
+    if (!region) {
+      const spent = regions.find((r) => this.isRunToken(id, r.region, presented));
+      if (spent?.sealedKubeconfig) throw alreadyPosted();
       throw invalidBearer();
     }
-    if (!tokenLive) throw expiredBearer();
+    if (!region.tokenLive) throw expiredBearer();
     const kubeconfig = typeof body === 'string' ? body : '';
     if (!kubeconfig.trim()) throw emptyKubeconfig();
     if (Buffer.byteLength(kubeconfig) > MAX_KUBECONFIG_BYTES) throw kubeconfigTooLarge();
     const parsed = parseSovereignKubeconfig(
       kubeconfig,
-      kubeApiEndpointOf(row, this.config.deployments.kubeApiPort),
+      kubeApiEndpointOf({ ...region, fqdn: row.fqdn }, this.config.deployments.kubeApiPort),
     );
     const sealed = this.sealer.seal(serializeKubeconfig(parsed), id);
+    const where = regions.length > 1 ? ` from ${region.region}` : '';
     const accepted = await this.repo.db.transaction(async (tx) => {
-      if (!(await this.repo.consumeKubeconfigToken(tx, id, presented, sealed))) return false;
+      if (!(await this.repo.consumeKubeconfigToken(tx, id, region.region, presented, sealed))) return false;
       await this.repo.appendEvent(
         id,
         {
           type: 'log',
           phase: 'flux-bootstrap',
           stream: 'stdout',
-          line: 'cloud-init posted the kubeconfig back',
+          line: `cloud-init posted the kubeconfig back${where}`,
         },
         tx,
       );
@@ -361,27 +388,44 @@ export class DeploymentsService {
     });
     if (accepted) return;
     // Spent or expired between the check above and the update.
-    if ((await this.repo.get(id))?.sealedKubeconfig) throw alreadyPosted();
+    const now = (await this.repo.regions(id)).find((r) => r.region === region.region);
+    if (now?.sealedKubeconfig) throw alreadyPosted();
     throw expiredBearer('This token has expired');
   }
 
-  /** Whether a presented bearer is this deployment's (derived) post-back token, spent or not. */
-  private isRunToken(id: string, presentedHash: string): boolean {
-    return sameHash(tokenHash(deriveRunSecret(this.keys, 'kubeconfig-token', id)), presentedHash);
+  /** Whether a presented bearer is this deployment's (derived) post-back token of `region`, spent or not. */
+  private isRunToken(id: string, region: string, presentedHash: string): boolean {
+    return sameHash(tokenHash(kubeconfigTokenOf(this.keys, id, region)), presentedHash);
   }
 
-  /** The Sovereign's kubeconfig for its admin, checked again before it leaves; every download is audited. */
-  async kubeconfig(id: string, user: Principal): Promise<{ fqdn: string; yaml: string }> {
+  /**
+   * A region's kubeconfig (the primary's when none is named) for the Sovereign's admin, checked again before it
+   * leaves; every download is audited.
+   */
+  async kubeconfig(
+    id: string,
+    user: Principal,
+    regionName?: string,
+  ): Promise<{ name: string; yaml: string }> {
     const row = await this.repo.get(id);
     if (!row) throw notFound();
-    const kubeconfig = loadStoredKubeconfig(row, this.sealer, this.config.deployments.kubeApiPort);
+    const regions = await this.repo.regions(id);
+    const region = regionName === undefined ? regions[0] : regions.find((r) => r.region === regionName);
+    if (!region) throw unknownRegion(regionName ?? '');
+    const kubeconfig = loadStoredKubeconfig(
+      { ...region, id, fqdn: row.fqdn },
+      this.sealer,
+      this.config.deployments.kubeApiPort,
+    );
     await this.audit.record({
       actorId: user.userId,
       actorEmail: user.email,
       action: 'kubeconfig.download',
       target: `deployment:${id}`,
+      ...(regions.length > 1 ? { details: { region: region.region } } : {}),
     });
-    return { fqdn: row.fqdn, yaml: serializeKubeconfig(kubeconfig) };
+    const name = regions.length > 1 ? `${region.region}.${row.fqdn}` : row.fqdn;
+    return { name, yaml: serializeKubeconfig(kubeconfig) };
   }
 
   /**
@@ -446,6 +490,7 @@ export function toDeployment(
   row: DeploymentRow | DeploymentSnapshotParts['row'],
   phases: (PhaseRow | DeploymentSnapshotParts['phases'][number])[],
   components: Deployment['components'],
+  regions: RegionState[],
 ): Deployment {
   const request = row.request as { org: { name: string }; domain: { mode: Deployment['domainMode'] } };
   return {
@@ -461,7 +506,13 @@ export function toDeployment(
       ...(p.finishedAt ? { finishedAt: p.finishedAt.toISOString() } : {}),
       ...(p.error ? { error: p.error } : {}),
     })),
-    components: components.map(({ id, state, message }) => ({ id, state, ...(message ? { message } : {}) })),
+    regions: regions.map(toRegionSnapshot),
+    components: components.map(({ id, region, state, message }) => ({
+      id,
+      region,
+      state,
+      ...(message ? { message } : {}),
+    })),
     ...(row.result ? { result: row.result as Deployment['result'] } : {}),
     ...(row.error ? { error: row.error } : {}),
     hasCloudResources: row.hasCloudResources,

@@ -16,12 +16,13 @@ import { SmtpPeer } from '../../test/helpers/smtp-peer.js';
 import { sessionCookie, startTestApp, type TestApp } from '../../test/helpers/test-app.js';
 import { fixtureTofuBin } from '../../test/helpers/tofu-bin.js';
 import { auditLog } from '../audit/audit.schema.js';
-import { deriveRunSecret, SECRET_KEYS, type SecretKeys } from '../crypto/keys.js';
+import { SECRET_KEYS, type SecretKeys } from '../crypto/keys.js';
 import { freePort } from '../database/embedded-postgres.js';
 import { registerLiveness } from '../health/liveness.js';
 import { DeploymentsRepository } from './deployments.repository.js';
 import { DeploymentsService } from './deployments.service.js';
 import { RunScheduler } from './run.scheduler.js';
+import { kubeconfigTokenOf } from './run-secrets.js';
 
 /*
  * The handover (D0) between two product instances: a mothership runs a deployment through every phase on
@@ -80,7 +81,7 @@ async function provisionToFluxBootstrap(app: TestApp, subdomain: string): Promis
 
 /** cloud-init's post-back: the cluster (the emulator, whose kit has converged) is there. */
 async function postKubeconfig(app: TestApp, id: string): Promise<void> {
-  const token = deriveRunSecret(app.app.get<SecretKeys>(SECRET_KEYS), 'kubeconfig-token', id);
+  const token = kubeconfigTokenOf(app.app.get<SecretKeys>(SECRET_KEYS), id, 'fsn1');
   await app.app.get(DeploymentsService).acceptKubeconfig(id, token, kube.kubeconfig());
 }
 
@@ -308,7 +309,7 @@ describe('the handover from a mothership to the new Sovereign', { timeout: 180_0
       // The console comes up; a retry of handover alone brings the run to ready.
       registerLiveness(late);
       await late.listen({ host: '127.0.0.1', port: latePort });
-      await quick.app.get(DeploymentsService).retry(id, 'handover', undefined, operator);
+      await quick.app.get(DeploymentsService).retry(id, 'handover', {}, operator);
       await eventually(
         'the retried run to be ready',
         async () => (await quick.app.get(DeploymentsService).get(id)).status === 'ready',

@@ -29,7 +29,7 @@ const user = {
   sessionId: 'x',
 };
 /** The resource at which the fixture's apply blocks until tofu is interrupted. */
-const HANG_AT = 'hcloud_server.worker[0]';
+const HANG_AT = 'hcloud_server.worker["fsn1/w1"]';
 
 beforeAll(async () => {
   pdns = new PowerDnsServer();
@@ -135,8 +135,9 @@ describe('a run lease as a write fence', { timeout: 120_000 }, () => {
         ['update', (w) => w.update({ result: { stale: true } })],
         ['moveTo', (w) => w.moveTo('ready', { result: { stale: true } })],
         ['movePhase', (w) => w.movePhase('tofu-apply', 'succeeded')],
-        ['setComponent', (w) => w.setComponent('harbor', 'installed', null)],
-        ['seedComponents', (w) => w.seedComponents(['harbor'])],
+        ['setComponent', (w) => w.setComponent('fsn1', 'harbor', 'installed', null)],
+        ['seedComponents', (w) => w.seedComponents('fsn1', ['harbor'])],
+        ['updateRegion', (w) => w.updateRegion('fsn1', { kubeconfigStatus: 'running' })],
         ['assertHeld', (w) => w.assertHeld()],
       ];
       for (const [name, write] of staleWrites) {

@@ -1,6 +1,11 @@
 import type { DeploymentEventInput, DeploymentStatus, PhaseName, PhaseStatus } from '@catalyst/contracts';
 import type { Executor } from '../database/database.js';
-import type { DeploymentPatch, DeploymentsRepository, PhasePatch } from './deployments.repository.js';
+import type {
+  DeploymentPatch,
+  DeploymentsRepository,
+  PhasePatch,
+  RegionPatch,
+} from './deployments.repository.js';
 import { transition, transitionPhase } from './run-state.js';
 
 /** The api is shutting down: the run pauses where it is, and another replica (or this one, restarted) resumes it. */
@@ -174,13 +179,19 @@ export class FencedRunWrites {
     }
   }
 
-  seedComponents(componentIds: string[]): Promise<void> {
-    return this.transaction((tx) => this.repo.seedComponents(this.lease.deploymentId, componentIds, tx));
+  seedComponents(region: string, componentIds: string[]): Promise<void> {
+    return this.transaction((tx) =>
+      this.repo.seedComponents(this.lease.deploymentId, region, componentIds, tx),
+    );
   }
 
-  setComponent(componentId: string, state: string, message: string | null): Promise<void> {
+  setComponent(region: string, componentId: string, state: string, message: string | null): Promise<void> {
     return this.transaction((tx) =>
-      this.repo.setComponent(this.lease.deploymentId, componentId, state, message, tx),
+      this.repo.setComponent(this.lease.deploymentId, region, componentId, state, message, tx),
     );
+  }
+
+  updateRegion(region: string, patch: RegionPatch): Promise<void> {
+    return this.transaction((tx) => this.repo.updateRegion(this.lease.deploymentId, region, patch, tx));
   }
 }

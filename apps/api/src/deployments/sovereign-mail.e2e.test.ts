@@ -11,7 +11,8 @@ import { signIn } from '../../test/helpers/sign-in.js';
 import { SmtpPeer } from '../../test/helpers/smtp-peer.js';
 import { startTestApp, type TestApp } from '../../test/helpers/test-app.js';
 import { fixtureTofuBin } from '../../test/helpers/tofu-bin.js';
-import { deriveRunSecret, SECRET_KEYS, type SecretKeys } from '../crypto/keys.js';
+import { SECRET_KEYS, type SecretKeys } from '../crypto/keys.js';
+import { kubeconfigTokenOf } from './run-secrets.js';
 
 /** A password with every character URL-encoding must carry through SMTP_URL. */
 const PASSWORD = 'Sm7p:P@ss/w0rd%?#&+ é';
@@ -54,7 +55,7 @@ async function runToReady(id: string): Promise<void> {
     'flux-bootstrap waits for the kubeconfig',
     async () => (await phase('flux-bootstrap')) === 'running',
   );
-  const token = deriveRunSecret(t.app.get<SecretKeys>(SECRET_KEYS), 'kubeconfig-token', id);
+  const token = kubeconfigTokenOf(t.app.get<SecretKeys>(SECRET_KEYS), id, 'fsn1');
   const posted = await fetch(`${base}/api/v1/deployments/${id}/kubeconfig`, {
     method: 'PUT',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/yaml' },

@@ -54,12 +54,15 @@ export function sovereignMailObjects(
 }
 
 /**
- * Hands the Sovereign its SMTP settings (request.smtp) as the Secret catalyst-smtp, once the kubeconfig
- * has arrived and before the kit is watched, so the Sovereign's Catalyst finds it when it starts. Then
- * the sealed password is dropped: the Sovereign holds it now. A later run that finds it dropped has
+ * Hands the Sovereign its SMTP settings (request.smtp) as the Secret catalyst-smtp on every region's cluster,
+ * once the kubeconfigs have arrived and before the kit is watched, so each region's Catalyst finds it when it
+ * starts. Then the sealed password is dropped: the Sovereign holds it now. A later run that finds it dropped has
  * nothing left to hand over. Logs the host and the sender only.
  */
-export async function deliverSovereignMail(ctx: RunContext, kubeconfig: SovereignKubeconfig): Promise<void> {
+export async function deliverSovereignMail(
+  ctx: RunContext,
+  kubeconfigs: readonly SovereignKubeconfig[],
+): Promise<void> {
   const smtp = ctx.request.smtp;
   if (!smtp) return;
   const { helm, logger } = ctx.deps;
@@ -69,7 +72,9 @@ export async function deliverSovereignMail(ctx: RunContext, kubeconfig: Sovereig
     return;
   }
   try {
-    await helm.applyObjects(kubeconfig, sovereignMailObjects(smtp, ctx.smtpPassword));
+    for (const kubeconfig of kubeconfigs) {
+      await helm.applyObjects(kubeconfig, sovereignMailObjects(smtp, ctx.smtpPassword));
+    }
   } catch (error) {
     throw new PhaseFailed(
       ctx.redactor.redact(

@@ -6,32 +6,40 @@ import {
   type SovereignKubeconfig,
 } from '../helmwatch/kubeconfig.js';
 import { kubeconfigNotReady, storedKubeconfigInvalid } from './deployments.errors.js';
-import type { DeploymentRow } from './deployments.repository.js';
+import type { RegionRow } from './deployments.repository.js';
 
-type KubeconfigRow = Pick<DeploymentRow, 'id' | 'fqdn' | 'result' | 'sealedKubeconfig'>;
+/** A region of a deployment as its kubeconfig is checked: the deployment (id, name) and the region's addresses. */
+export type KubeconfigRegion = Pick<RegionRow, 'controlPlaneIp' | 'loadBalancerIp' | 'sealedKubeconfig'> & {
+  /** The deployment's id: the sealed kubeconfig is bound to it. */
+  id: string;
+  fqdn: string;
+};
 
-/** Where this deployment's kube-apiserver may be: its load balancer, its first control plane, its name. */
+/** Where a region's kube-apiserver may be: its load balancer, its first control plane, the Sovereign's name. */
 export function kubeApiEndpointOf(
-  row: Pick<DeploymentRow, 'fqdn' | 'result'>,
+  region: Pick<KubeconfigRegion, 'fqdn' | 'controlPlaneIp' | 'loadBalancerIp'>,
   port: number,
 ): KubeApiEndpoint {
-  const result = (row.result ?? {}) as { loadBalancerIP?: string; controlPlaneIP?: string };
   return {
-    hosts: [result.loadBalancerIP, result.controlPlaneIP, row.fqdn].filter((h): h is string => !!h),
+    hosts: [region.loadBalancerIp, region.controlPlaneIp, region.fqdn].filter((h): h is string => !!h),
     port,
   };
 }
 
 /**
- * The stored kubeconfig, parsed again under the same rules as a posted one every time it is used,
+ * A region's stored kubeconfig, parsed again under the same rules as a posted one every time it is used,
  * so a row stored before those rules (or written behind the api's back) cannot bypass them.
  */
-export function loadStoredKubeconfig(row: KubeconfigRow, sealer: Sealer, port: number): SovereignKubeconfig {
-  if (!row.sealedKubeconfig) throw kubeconfigNotReady();
+export function loadStoredKubeconfig(
+  region: KubeconfigRegion,
+  sealer: Sealer,
+  port: number,
+): SovereignKubeconfig {
+  if (!region.sealedKubeconfig) throw kubeconfigNotReady();
   try {
     return parseSovereignKubeconfig(
-      sealer.unseal(row.sealedKubeconfig, row.id),
-      kubeApiEndpointOf(row, port),
+      sealer.unseal(region.sealedKubeconfig, region.id),
+      kubeApiEndpointOf(region, port),
     );
   } catch (error) {
     if (!(error instanceof InvalidKubeconfigError)) throw error;

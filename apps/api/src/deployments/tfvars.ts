@@ -11,12 +11,9 @@ export interface Tfvars {
   admin_email: string;
   hcloud_token: string;
   hcloud_project_id: string;
-  /** The first region's Hetzner location; the cluster lives there. */
-  region: string;
-  control_plane_size: string;
-  worker_size: string;
-  worker_count: number;
+  /** Every region's control planes count (1, or 3 with HA). */
   ha_enabled: boolean;
+  /** One cluster per entry, in request order (the first is the primary); `cloud_region` keys everything per region. */
   regions: {
     provider: string;
     cloud_region: string;
@@ -26,8 +23,11 @@ export interface Tfvars {
   }[];
   ssh_public_key: string;
   domain_mode: string;
-  /** One-time token cloud-init uses to PUT the kubeconfig back; only its hash is stored by the api. */
-  kubeconfig_bearer_token: string;
+  /**
+   * Region (cloud_region) → the one-time token that region's cloud-init uses to PUT its kubeconfig back; only
+   * hashes are stored by the api, and the token presented says which region posted.
+   */
+  kubeconfig_bearer_tokens: Record<string, string>;
   catalyst_api_url: string;
   gitops_repo_url: string;
   gitops_branch: string;
@@ -60,7 +60,8 @@ export interface TfvarsInput {
   haEnabled: boolean;
   sshPublicKey: string;
   domainMode: string;
-  kubeconfigToken: string;
+  /** Region (cloudRegion) → its one-time kubeconfig token: exactly one per region. */
+  kubeconfigTokens: Record<string, string>;
   apiUrl: string;
   gitopsRepoUrl: string;
   gitopsBranch: string;
@@ -70,8 +71,15 @@ export interface TfvarsInput {
 }
 
 export function buildTfvars(input: TfvarsInput): Tfvars {
-  const [primary] = input.regions;
-  if (!primary) throw new Error('a provision request has at least one region');
+  if (input.regions.length === 0) throw new Error('a provision request has at least one region');
+  const regionIds = input.regions.map((r) => r.cloudRegion);
+  const tokenIds = Object.keys(input.kubeconfigTokens);
+  if (
+    tokenIds.length !== regionIds.length ||
+    !regionIds.every((r) => Object.hasOwn(input.kubeconfigTokens, r))
+  ) {
+    throw new Error('one kubeconfig token per region is required');
+  }
   return {
     deployment_id: input.deploymentId,
     sovereign_fqdn: input.fqdn,
@@ -79,10 +87,6 @@ export function buildTfvars(input: TfvarsInput): Tfvars {
     admin_email: input.adminEmail,
     hcloud_token: input.hetznerToken,
     hcloud_project_id: input.hetznerProjectId,
-    region: primary.cloudRegion,
-    control_plane_size: primary.controlPlaneSize,
-    worker_size: primary.workerSize,
-    worker_count: primary.workerCount,
     ha_enabled: input.haEnabled,
     regions: input.regions.map((r) => ({
       provider: r.provider,
@@ -93,7 +97,9 @@ export function buildTfvars(input: TfvarsInput): Tfvars {
     })),
     ssh_public_key: input.sshPublicKey,
     domain_mode: input.domainMode,
-    kubeconfig_bearer_token: input.kubeconfigToken,
+    kubeconfig_bearer_tokens: Object.fromEntries(
+      regionIds.map((r) => [r, input.kubeconfigTokens[r] as string]),
+    ),
     catalyst_api_url: input.apiUrl,
     gitops_repo_url: input.gitopsRepoUrl,
     gitops_branch: input.gitopsBranch,

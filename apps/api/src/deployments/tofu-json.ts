@@ -31,6 +31,7 @@ const HOOK_STATUS: Record<string, 'started' | 'in-progress' | 'complete' | 'erro
 export function parseTofuLine(
   phase: string,
   line: string,
+  regions: readonly string[] = [],
 ): { events: DeploymentEventInput[]; diagnostic?: Diagnostic } {
   let message: TofuMessage;
   try {
@@ -45,12 +46,14 @@ export function parseTofuLine(
   if (text) events.push({ type: 'log', phase, stream, line: text });
 
   if (message.type === 'planned_change' && message.change?.resource?.addr) {
+    const address = message.change.resource.addr;
     events.push({
       type: 'resource',
       phase,
-      address: message.change.resource.addr,
+      address,
       action: message.change.action ?? 'unknown',
       status: 'planned',
+      ...regionField(address, regions),
     });
   }
   const hookStatus = message.type ? HOOK_STATUS[message.type] : undefined;
@@ -61,6 +64,7 @@ export function parseTofuLine(
       address: message.hook.resource.addr,
       action: message.hook.action ?? 'unknown',
       status: hookStatus,
+      ...regionField(message.hook.resource.addr, regions),
       ...(message.hook.elapsed_seconds !== undefined
         ? { elapsedMs: Math.round(message.hook.elapsed_seconds * 1000) }
         : {}),
@@ -73,6 +77,21 @@ export function parseTofuLine(
     return { events, diagnostic: { severity, summary, detail, address } };
   }
   return { events };
+}
+
+/**
+ * The region a resource address belongs to: infra/hetzner keys every per-region resource by its region
+ * (`hcloud_network.main["fsn1"]`) and every per-node one by `<region>/<node>` (`hcloud_server.worker["nbg1/w2"]`).
+ * Undefined for shared resources (the SSH key, the mesh's CA) and for keys that are not one of `regions`.
+ */
+export function regionOfAddress(address: string, regions: readonly string[]): string | undefined {
+  const key = /\["([^"/\]]+)(?:\/[^"\]]*)?"\]$/.exec(address)?.[1];
+  return key !== undefined && regions.includes(key) ? key : undefined;
+}
+
+function regionField(address: string, regions: readonly string[]): { region?: string } {
+  const region = regionOfAddress(address, regions);
+  return region ? { region } : {};
 }
 
 /** A readable error from tofu's error diagnostics (or its exit code when it said nothing). */

@@ -47,6 +47,7 @@ beforeAll(async () => {
   mirror = mkdtempSync(join(tmpdir(), 'catalyst-tofu-mirror-'));
   const platform = `${process.platform}_${process.arch === 'x64' ? 'amd64' : process.arch}`;
   mkdirSync(join(mirror, 'registry.opentofu.org/hetznercloud/hcloud/1.49.1', platform), { recursive: true });
+  mkdirSync(join(mirror, 'registry.opentofu.org/hashicorp/tls/4.2.1', platform), { recursive: true });
 });
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();

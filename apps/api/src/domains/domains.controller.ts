@@ -54,7 +54,10 @@ export class DomainsController {
   @Roles('superadmin', 'sovereign-admin')
   @Returns(commitResponseSchema)
   async commit(@ZodParam('id', z.uuid()) id: string, @ZodBody(commitRequestSchema) body: CommitRequest) {
-    const allocation = await this.domains.commit(id, body.loadBalancerIP);
+    // One load balancer: the region names no record, so this endpoint needs none.
+    const allocation = await this.domains.commit(id, [
+      { region: 'primary', loadBalancerIP: body.loadBalancerIP },
+    ]);
     return { fqdn: allocation.fqdn, state: 'active' as const, loadBalancerIP: body.loadBalancerIP };
   }
 

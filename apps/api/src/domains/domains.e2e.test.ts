@@ -237,6 +237,8 @@ describe('commit and release against a real PowerDNS', () => {
         .sort(),
     );
     expect(aRecords.every((r) => r.ttl === 300 && r.records[0]?.content === LB_IP)).toBe(true);
+    // One region: plain A records only, no LUA failover record and no per-region name.
+    expect(zone?.rrsets?.filter((r) => r.type === 'LUA')).toEqual([]);
 
     // As a resolver sees it.
     expect(pdns.dig('console.omantel.omani.works', 'A', '+short')).toEqual([LB_IP]);
@@ -364,7 +366,7 @@ describe('manual delegation (byo-manual)', () => {
     try {
       const domains = app.app.get(DomainsService);
       const reservation = await domains.reserveOwn('cloud.bank.test', 'byo-manual');
-      await domains.commit(reservation.reservationId, LB_IP);
+      await domains.commit(reservation.reservationId, [{ region: 'fsn1', loadBalancerIP: LB_IP }]);
       expect(pdns.dig('console.cloud.bank.test', 'A', '+short')).toEqual([LB_IP]);
 
       const seen: boolean[] = [];

@@ -1,3 +1,4 @@
+import { isIPv4 } from 'node:net';
 import {
   type Allocation,
   type DomainMode,
@@ -25,7 +26,7 @@ import {
 } from './domains.errors.js';
 import { PowerDnsClient } from './powerdns.client.js';
 import { RegistrarsService } from './registrars/registrars.service.js';
-import { ZonePublisher } from './zone-publisher.js';
+import { CANONICAL_HOSTS, type RegionTarget, ZonePublisher } from './zone-publisher.js';
 
 type Unavailable = {
   available: false;
@@ -202,9 +203,16 @@ export class DomainsService {
    * Publishes a reserved name: zone, records and delegation, then marks it active. The row stays
    * locked throughout, so commits and releases of one name never interleave. On failure what this
    * call created is removed and the reservation stays, ready for a re-run.
+   *
+   * `targets` are the Sovereign's regions in request order, each with its load balancer. One: the
+   * canonical names are A records at it (the region names no record). Several: each region gets
+   * `<region>.<fqdn>` and `console.<region>.<fqdn>`, and the canonical names fail over between the
+   * load balancers (see ZonePublisher). The allocation keeps the first (primary) region's address.
    */
-  async commit(id: string, loadBalancerIp: string, access?: RegistrarAccess): Promise<Allocation> {
+  async commit(id: string, targets: RegionTarget[], access?: RegistrarAccess): Promise<Allocation> {
     const publisher = this.requirePublisher();
+    assertTargets(targets);
+    const loadBalancerIp = targets[0]?.loadBalancerIP ?? '';
     return this.database.db.transaction(async (tx) => {
       const row = await this.allocations.lockById(tx, id);
       if (!row) throw reservationNotFound();
@@ -219,7 +227,7 @@ export class DomainsService {
       let created = false;
       try {
         // A customer's own domain: refused if a zone Catalyst did not create sits at or above the name.
-        ({ created } = await publisher.publishZone(row.fqdn, loadBalancerIp, {
+        ({ created } = await publisher.publishZone(row.fqdn, targets, {
           ownZoneOnly: row.mode !== 'pool',
         }));
         await this.delegate(publisher, row, access);
@@ -228,7 +236,10 @@ export class DomainsService {
         throw dnsFailure(error);
       }
       const active = await this.allocations.activate(tx, row.id, loadBalancerIp);
-      this.logger.info({ fqdn: row.fqdn, mode: row.mode, loadBalancerIp }, 'domain committed');
+      this.logger.info(
+        { fqdn: row.fqdn, mode: row.mode, loadBalancerIp, regions: targets.map((t) => t.region) },
+        'domain committed',
+      );
       return toAllocation(active);
     });
   }
@@ -382,6 +393,28 @@ export class DomainsService {
       };
     }
     return undefined;
+  }
+}
+
+/**
+ * What commit() can publish: at least one target, IPv4 load balancers (A records) and, with several,
+ * regions that are distinct DNS labels other than the canonical hosts (`<region>.<fqdn>` is a name).
+ */
+function assertTargets(targets: RegionTarget[]): void {
+  const invalid = (message: string) => new AppError(422, 'invalid_regions', message);
+  if (targets.length === 0) throw invalid('A Sovereign needs at least one load balancer to publish');
+  for (const { loadBalancerIP } of targets) {
+    if (!isIPv4(loadBalancerIP)) throw invalid(`${loadBalancerIP} is not an IPv4 address`);
+  }
+  if (targets.length === 1) return;
+  const seen = new Set<string>();
+  for (const { region } of targets) {
+    const label = region.toLowerCase();
+    if (!isSubdomainLabel(label) || (CANONICAL_HOSTS as readonly string[]).includes(label)) {
+      throw invalid(`${region} cannot name a region in DNS`);
+    }
+    if (seen.has(label)) throw invalid(`Region ${region} is listed twice`);
+    seen.add(label);
   }
 }
 

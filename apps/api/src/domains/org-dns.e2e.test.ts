@@ -80,7 +80,7 @@ beforeAll(async () => {
   domains = t.app.get(DomainsService);
   // What else lives in the pool zone: a Sovereign delegated from it and an operator's own record.
   const sovereign = await domains.reservePool(POOL, 'omantel');
-  await domains.commit(sovereign.reservationId, LB_IP);
+  await domains.commit(sovereign.reservationId, [{ region: 'fsn1', loadBalancerIP: LB_IP }]);
   await direct.patchRRsets(POOL, [
     {
       name: `status.${POOL}.`,

@@ -118,11 +118,11 @@ describe('publishing and releasing a customer’s own domain', () => {
   it('creates the zone as Catalyst’s and deletes exactly that zone on release', async () => {
     const domains = t.app.get(DomainsService);
     const reservation = await domains.reserveOwn('mine.test', 'byo-manual');
-    await domains.commit(reservation.reservationId, LB_IP);
+    await domains.commit(reservation.reservationId, [{ region: 'fsn1', loadBalancerIP: LB_IP }]);
     expect((await direct.getZone('mine.test'))?.account).toBe('catalyst');
     expect(pdns.dig('console.mine.test', 'A', '+short')).toEqual([LB_IP]);
     // Converging again on its own zone is fine.
-    await domains.commit(reservation.reservationId, LB_IP);
+    await domains.commit(reservation.reservationId, [{ region: 'fsn1', loadBalancerIP: LB_IP }]);
 
     await domains.release('mine.test');
     expect(await direct.getZone('mine.test')).toBeUndefined();
@@ -135,7 +135,9 @@ describe('publishing and releasing a customer’s own domain', () => {
     await foreignZone('late.test');
     const before = await recordsOf('late.test');
 
-    await expect(domains.commit(reservation.reservationId, LB_IP)).rejects.toMatchObject({
+    await expect(
+      domains.commit(reservation.reservationId, [{ region: 'fsn1', loadBalancerIP: LB_IP }]),
+    ).rejects.toMatchObject({
       status: 422,
       code: 'zone_exists',
     });

@@ -1,10 +1,19 @@
-import { isIPv6 } from 'node:net';
+import { isIPv4, isIPv6 } from 'node:net';
 import type { DomainsConfig } from '../config/config.js';
 import { zoneExists } from './domains.errors.js';
 import { canonical, type PowerDnsClient, type RRset, type Zone } from './powerdns.client.js';
 
-/** The hosts every Sovereign answers on, all pointing at its load balancer. */
+/** The hosts every Sovereign answers on, all pointing at its load balancer (or, multi-region, at those up). */
 export const CANONICAL_HOSTS = ['@', '*', 'console', 'api', 'gitea', 'harbor'] as const;
+
+/** A region of a Sovereign and the address of its load balancer. */
+export interface RegionTarget {
+  region: string;
+  loadBalancerIP: string;
+}
+
+/** Record types a Sovereign's canonical names may carry: plain A (one region) or LUA (several). */
+const CANONICAL_TYPES = ['A', 'LUA'] as const;
 
 /**
  * The `account` PowerDNS keeps with every zone Catalyst creates. A customer's own domain may share
@@ -27,7 +36,10 @@ const SHA256_DS = /^\d+ \d+ 2 [0-9a-f]+$/i;
 export class ZonePublisher {
   constructor(
     private readonly pdns: PowerDnsClient,
-    private readonly config: Pick<DomainsConfig, 'nameservers' | 'recordTtlSeconds' | 'delegationTtlSeconds'>,
+    private readonly config: Pick<
+      DomainsConfig,
+      'nameservers' | 'recordTtlSeconds' | 'delegationTtlSeconds' | 'failoverPort'
+    >,
   ) {}
 
   /** Makes sure a pool zone exists and is signed (cheap when it already is). */
@@ -39,14 +51,14 @@ export class ZonePublisher {
 
   /**
    * Creates (or converges) the Sovereign's zone: Native, Catalyst's nameservers, DNSSEC with an active
-   * key, and the canonical A records. With `ownZoneOnly` (a customer's own domain) it refuses what
-   * blockingZone() refuses: an existing zone is used only if Catalyst created it, and none may sit
-   * above it. If this call created the zone and a later step fails, the zone is deleted again, so no
-   * half-made zone is left. Returns whether the zone was created now.
+   * key, and the Sovereign's records (sovereignRecords()). With `ownZoneOnly` (a customer's own domain)
+   * it refuses what blockingZone() refuses: an existing zone is used only if Catalyst created it, and
+   * none may sit above it. If this call created the zone and a later step fails, the zone is deleted
+   * again, so no half-made zone is left. Returns whether the zone was created now.
    */
   async publishZone(
     fqdn: string,
-    loadBalancerIp: string,
+    targets: RegionTarget[],
     options: { ownZoneOnly?: boolean } = {},
   ): Promise<{ created: boolean }> {
     let existing: Zone | undefined;
@@ -65,16 +77,12 @@ export class ZonePublisher {
     if (!existing && !created && options.ownZoneOnly) throw zoneExists(fqdn, fqdn);
     try {
       await this.pdns.secureZone(fqdn);
-      await this.pdns.patchRRsets(
-        fqdn,
-        CANONICAL_HOSTS.map((host) => ({
-          name: canonical(host === '@' ? fqdn : `${host}.${fqdn}`),
-          type: 'A',
-          ttl: this.config.recordTtlSeconds,
-          changetype: 'REPLACE' as const,
-          records: [{ content: loadBalancerIp, disabled: false }],
-        })),
-      );
+      // A re-run with other regions drops the region names it no longer has (a new zone has none).
+      const stale = existing ? staleRegionNames(fqdn, await this.pdns.getZone(fqdn), targets) : [];
+      await this.pdns.patchRRsets(fqdn, [
+        ...sovereignRecords(fqdn, targets, this.config),
+        ...stale.map((name): RRset => ({ name, type: 'A', changetype: 'DELETE' })),
+      ]);
     } catch (error) {
       if (created) await this.pdns.deleteZone(fqdn).catch(() => undefined);
       throw error;
@@ -185,6 +193,93 @@ export class ZonePublisher {
 }
 
 type NamedZone = { name: string; zone: Zone | undefined };
+
+/**
+ * The Sovereign's address records. One region: every canonical name is an A record at its load
+ * balancer (and no LUA record). Several: `<region>.<fqdn>` and `console.<region>.<fqdn>` are A records
+ * at that region's load balancer, and every canonical name is a PowerDNS LUA record answering with
+ * each load balancer whose failover port accepts a TCP connection — all of them when none does (a
+ * broken health check must not empty the answer) — and no A record.
+ */
+export function sovereignRecords(
+  fqdn: string,
+  targets: RegionTarget[],
+  config: Pick<DomainsConfig, 'recordTtlSeconds' | 'failoverPort'>,
+): RRset[] {
+  const ttl = config.recordTtlSeconds;
+  const [first] = targets;
+  if (!first) throw new Error(`No load balancer to publish ${fqdn} at`);
+  const multi = targets.length > 1;
+  const type = multi ? 'LUA' : 'A';
+  const content = multi ? failoverRecord(targets, config.failoverPort) : first.loadBalancerIP;
+  const shared = CANONICAL_HOSTS.flatMap((host) =>
+    CANONICAL_TYPES.map(
+      (family): RRset =>
+        family === type
+          ? {
+              name: hostName(host, fqdn),
+              type,
+              ttl,
+              changetype: 'REPLACE',
+              records: [{ content, disabled: false }],
+            }
+          : { name: hostName(host, fqdn), type: family, changetype: 'DELETE' },
+    ),
+  );
+  if (!multi) return shared;
+  const regional = targets.flatMap(({ region, loadBalancerIP }) =>
+    regionNames(fqdn, region).map(
+      (name): RRset => ({
+        name,
+        type: 'A',
+        ttl,
+        changetype: 'REPLACE',
+        records: [{ content: loadBalancerIP, disabled: false }],
+      }),
+    ),
+  );
+  return [...shared, ...regional];
+}
+
+/**
+ * `A "ifportup(<port>, {'<lb1>', '<lb2>'}, {selector='all', backupSelector='all'})"`: PowerDNS
+ * answers with every address whose port is open, and with all of them when none is. The addresses are
+ * checked IPv4 literals (no quote can reach the Lua snippet).
+ */
+export function failoverRecord(targets: RegionTarget[], port: number): string {
+  const addresses = targets.map(({ loadBalancerIP }) => {
+    if (!isIPv4(loadBalancerIP)) throw new Error(`${loadBalancerIP} is not an IPv4 address`);
+    return `'${loadBalancerIP}'`;
+  });
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new Error(`${port} is not a TCP port`);
+  return `A "ifportup(${port}, {${addresses.join(', ')}}, {selector='all', backupSelector='all'})"`;
+}
+
+function hostName(host: (typeof CANONICAL_HOSTS)[number], fqdn: string): string {
+  return canonical(host === '@' ? fqdn : `${host}.${fqdn}`);
+}
+
+/** The names that reach one region directly: `<region>.<fqdn>` and `console.<region>.<fqdn>`. */
+function regionNames(fqdn: string, region: string): string[] {
+  return [canonical(`${region}.${fqdn}`), canonical(`console.${region}.${fqdn}`)];
+}
+
+/**
+ * Region names an earlier publish wrote for a region that is not among `targets` now (or for every
+ * region, when there is one target): a region's pair is recognised by its `console.<label>.<fqdn>` A
+ * record, so no other record in the zone is touched.
+ */
+function staleRegionNames(fqdn: string, zone: Zone | undefined, targets: RegionTarget[]): string[] {
+  const keep = new Set(targets.length > 1 ? targets.map((t) => t.region.toLowerCase()) : []);
+  const suffix = `.${canonical(fqdn)}`;
+  const names = new Set((zone?.rrsets ?? []).filter((r) => r.type === 'A').map((r) => r.name));
+  return [...names].flatMap((name) => {
+    if (!name.startsWith('console.') || !name.endsWith(suffix)) return [];
+    const label = name.slice('console.'.length, -suffix.length);
+    if (!label || label.includes('.') || keep.has(label)) return [];
+    return regionNames(fqdn, label).filter((n) => names.has(n));
+  });
+}
 
 /** The names a tenant organization answers on: its own and, by wildcard, any name under it. */
 function orgNames(orgFqdn: string): string[] {

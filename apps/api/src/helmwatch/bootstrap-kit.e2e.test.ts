@@ -15,11 +15,12 @@ import { signIn } from '../../test/helpers/sign-in.js';
 import { SmtpPeer } from '../../test/helpers/smtp-peer.js';
 import { startTestApp, type TestApp } from '../../test/helpers/test-app.js';
 import { fixtureTofuBin } from '../../test/helpers/tofu-bin.js';
-import { deriveRunSecret, SECRET_KEYS, type SecretKeys } from '../crypto/keys.js';
+import { SECRET_KEYS, type SecretKeys } from '../crypto/keys.js';
 import { freePort } from '../database/embedded-postgres.js';
 import { DeploymentsRepository } from '../deployments/deployments.repository.js';
 import { DeploymentsService } from '../deployments/deployments.service.js';
 import { RunScheduler } from '../deployments/run.scheduler.js';
+import { kubeconfigTokenOf } from '../deployments/run-secrets.js';
 
 const user = {
   userId: null as never,
@@ -70,7 +71,7 @@ async function provisionToKit(
     `${subdomain}: flux-bootstrap waits`,
     async () => (await phase('flux-bootstrap')) === 'running',
   );
-  const token = deriveRunSecret(app.app.get<SecretKeys>(SECRET_KEYS), 'kubeconfig-token', id);
+  const token = kubeconfigTokenOf(app.app.get<SecretKeys>(SECRET_KEYS), id, 'fsn1');
   await service.acceptKubeconfig(id, token, kube.kubeconfig());
   await eventually(
     `${subdomain}: the kit watch runs`,

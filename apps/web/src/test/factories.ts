@@ -17,6 +17,7 @@ import type {
   Environment,
   Org,
   RedeemPreview,
+  RegionSnapshot,
   SlugCheckResponse,
   SubdomainCheckResponse,
   TeamMember,
@@ -56,10 +57,32 @@ export const deployment = (overrides: Partial<Deployment> = {}): Deployment => (
   orgName: 'Acme',
   domainMode: 'pool',
   phases: [],
+  regions: [regionSnapshot()],
   components: [],
   hasCloudResources: true,
   createdAt: NOW,
   updatedAt: NOW,
+  ...overrides,
+});
+
+/** One region of a deployment (Hetzner fsn1 unless overridden), nothing of it done yet. */
+export const regionSnapshot = (overrides: Partial<RegionSnapshot> = {}): RegionSnapshot => ({
+  region: 'fsn1',
+  provider: 'hetzner',
+  phases: [
+    { name: 'infrastructure', status: 'pending' },
+    { name: 'kubeconfig', status: 'pending' },
+    { name: 'bootstrap-kit', status: 'pending' },
+  ],
+  ...overrides,
+});
+
+type DeploymentComponent = Deployment['components'][number];
+/** One bootstrap-kit release of a deployment, in its region (fsn1 unless overridden). */
+export const deploymentComponent = (overrides: Partial<DeploymentComponent> = {}): DeploymentComponent => ({
+  id: 'cilium',
+  region: 'fsn1',
+  state: 'installed',
   ...overrides,
 });
 

@@ -4,8 +4,14 @@ import type { RunContext } from './run-context.js';
 /** Publishes the Sovereign's zone at its load balancer; for byo-manual, waits for the delegation. */
 export async function dns(ctx: RunContext): Promise<void> {
   const { repo, sealer, domains, config } = ctx.deps;
-  const result = (await repo.get(ctx.row.id))?.result as { loadBalancerIP?: string } | null;
-  if (!result?.loadBalancerIP) throw new PhaseFailed('No load balancer address yet: run tofu-output first');
+  // Every region's load balancer, in the request's order: one region is a plain zone, more fail over between them.
+  const regions = await repo.regions(ctx.row.id);
+  const targets = regions.flatMap((r) =>
+    r.loadBalancerIp ? [{ region: r.region, loadBalancerIP: r.loadBalancerIp }] : [],
+  );
+  if (targets.length < regions.length) {
+    throw new PhaseFailed('No load balancer address for every region yet: run tofu-output first');
+  }
   const { domain } = ctx.request;
   const access =
     domain.mode === 'byo-api' && ctx.row.sealedRegistrarCredentials
@@ -16,9 +22,9 @@ export async function dns(ctx: RunContext): Promise<void> {
       : undefined;
   const log = (line: string) => ctx.log('dns', line);
   const reservationId = await currentReservation(ctx);
-  await log(`Publishing ${ctx.fqdn} → ${result.loadBalancerIP} (${domain.mode})`);
+  await log(`Publishing ${ctx.fqdn} → ${targets.map((t) => t.loadBalancerIP).join(', ')} (${domain.mode})`);
   await ctx.writes.assertHeld();
-  await domains.commit(reservationId, result.loadBalancerIP, access);
+  await domains.commit(reservationId, targets, access);
   await log(`Zone ${ctx.fqdn} published with its records and DNSSEC`);
   if (domain.mode !== 'byo-manual') return;
   const { nameservers, delegationTimeoutSeconds, delegationPollSeconds } = config.domains;

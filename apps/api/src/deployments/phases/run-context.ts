@@ -9,7 +9,7 @@ import type { HelmwatchService } from '../../helmwatch/helmwatch.service.js';
 import type { DeploymentRow, DeploymentsRepository } from '../deployments.repository.js';
 import { passwordOf, Redactor } from '../redactor.js';
 import { FencedRunWrites, type RunLease } from '../run-lease.js';
-import { k3sJoinToken } from '../run-secrets.js';
+import { k3sJoinToken, kubeconfigTokenOf } from '../run-secrets.js';
 import { fqdnOf, type StoredRequest } from '../stored-request.js';
 import { type TofuDbRole, tofuBackendEnv, tofuStateSchema } from '../tofu-state-access.js';
 import { cliConfigPath, workdirFor } from '../workdir.js';
@@ -35,8 +35,10 @@ export interface RunContext {
   hetznerToken?: string;
   /** The Sovereign's SMTP password until the bootstrap-kit phase has handed it over (request.smtp). */
   smtpPassword?: string;
-  /** The kubeconfig post-back bearer (derived from the run's id, so the same on every replica). */
-  kubeconfigToken: string;
+  /** The regions of the request in order (the first is the primary): each is one cluster. */
+  regions: string[];
+  /** Each region's kubeconfig post-back bearer (derived, so the same on every replica). */
+  kubeconfigTokens: Record<string, string>;
   redactor: Redactor;
   lease: RunLease;
   signal: AbortSignal;
@@ -80,13 +82,15 @@ export async function createRunContext(lease: RunLease, deps: RunDeps): Promise<
   const smtpPassword = row.sealedSmtpPassword ? sealer.unseal(row.sealedSmtpPassword, id) : undefined;
   const databaseUrl = connectionString(deps.database);
   const statePassphrase = deriveRunSecret(keys, 'tofu-state', id);
-  const kubeconfigToken = deriveRunSecret(keys, 'kubeconfig-token', id);
+  const request = row.request as StoredRequest;
+  const regions = request.topology.regions.map((r) => r.cloudRegion);
+  const kubeconfigTokens = Object.fromEntries(regions.map((r) => [r, kubeconfigTokenOf(keys, id, r)]));
   const tofuRole = tofuRoleOf(id, deps);
   const redactor = new Redactor([
     hetznerToken,
     // The node join secret sits in the rendered user_data, so a plan or an error may quote it.
     hetznerToken ? k3sJoinToken(hetznerToken, row.fqdn) : undefined,
-    kubeconfigToken,
+    ...Object.values(kubeconfigTokens),
     statePassphrase,
     passwordOf(databaseUrl),
     tofuRole?.password,
@@ -95,7 +99,6 @@ export async function createRunContext(lease: RunLease, deps: RunDeps): Promise<
     smtpPassword,
     smtpPassword && encodeURIComponent(smtpPassword),
   ]);
-  const request = row.request as StoredRequest;
   const writes = new FencedRunWrites(repo, lease);
   const workdir = workdirFor(config.deployments.tofuWorkdir, row.fqdn);
   const stateSchema = tofuStateSchema(id);
@@ -109,7 +112,8 @@ export async function createRunContext(lease: RunLease, deps: RunDeps): Promise<
     fqdn: fqdnOf(request.domain),
     hetznerToken,
     smtpPassword,
-    kubeconfigToken,
+    regions,
+    kubeconfigTokens,
     redactor,
     lease,
     signal,

@@ -1,6 +1,6 @@
 import { PhaseFailed } from '../deployments.errors.js';
 import { runTofu, TofuNotFoundError } from '../tofu.runner.js';
-import { type Diagnostic, describeFailure, parseTofuLine } from '../tofu-json.js';
+import { type Diagnostic, describeFailure, parseTofuLine, regionOfAddress } from '../tofu-json.js';
 import type { RunContext } from './run-context.js';
 
 /**
@@ -35,7 +35,7 @@ export async function tofuCommand(
         const line = ctx.redactor.redact(raw);
         if (collect && stream === 'stdout') return collect(line);
         if (stream === 'stderr') return store({ type: 'log', phase, stream, line });
-        const parsed = parseTofuLine(phase, line);
+        const parsed = parseTofuLine(phase, line, ctx.regions);
         if (parsed.diagnostic) diagnostics.push(parsed.diagnostic);
         let backlog: Promise<void> | undefined;
         for (const event of parsed.events) backlog = store(event);
@@ -51,5 +51,11 @@ export async function tofuCommand(
   if (notStored) throw notStored;
   if (result.cancelled) throw new PhaseFailed('Stopped on request');
   const ok = result.exitCode === 0 || (command === 'plan' && result.exitCode === 2);
-  if (!ok) throw new PhaseFailed(describeFailure(command, diagnostics, result.exitCode));
+  if (!ok) {
+    // A resource's error names its region (its address's key); the run's error names those regions.
+    const regions = [
+      ...new Set(diagnostics.flatMap((d) => (d.address ? [regionOfAddress(d.address, ctx.regions)] : []))),
+    ].filter((r): r is string => r !== undefined);
+    throw new PhaseFailed(describeFailure(command, diagnostics, result.exitCode), regions);
+  }
 }

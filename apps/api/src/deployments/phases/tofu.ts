@@ -1,10 +1,12 @@
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 import { PhaseFailed } from '../deployments.errors.js';
 import { handoverKeyPairFor } from '../handover-link.js';
 import { buildTfvars } from '../tfvars.js';
 import { prepareTofuState, TofuRoleNotPermitted } from '../tofu-state-access.js';
 import { stageWorkdir, writePluginMirrorConfig } from '../workdir.js';
-import { issueKubeconfigToken } from './kubeconfig-token.js';
+import { issueKubeconfigTokens } from './kubeconfig-token.js';
+import { moveRegion } from './regions.js';
 import type { RunContext } from './run-context.js';
 import { tofuCommand } from './tofu-command.js';
 
@@ -26,7 +28,7 @@ export async function stage(ctx: RunContext): Promise<void> {
     haEnabled: request.topology.haEnabled,
     sshPublicKey: request.credentials.sshPublicKey,
     domainMode: request.domain.mode,
-    kubeconfigToken: ctx.kubeconfigToken,
+    kubeconfigTokens: ctx.kubeconfigTokens,
     apiUrl: config.publicUrl,
     gitopsRepoUrl: config.deployments.gitopsRepoUrl,
     gitopsBranch: config.deployments.gitopsBranch,
@@ -79,34 +81,93 @@ export function tofuPlan(ctx: RunContext): Promise<void> {
 export async function tofuApply(ctx: RunContext): Promise<void> {
   if (!ctx.planned) await plan(ctx, 'tofu-apply');
   await ctx.writes.update({ hasCloudResources: true });
-  // The servers this apply creates carry the bearer in their user_data: it is valid from now.
-  await issueKubeconfigToken(ctx);
-  await tofuCommand(ctx, 'tofu-apply', 'apply', [
-    'apply',
-    '-input=false',
-    '-no-color',
-    '-json',
-    '-auto-approve',
-    '-lock-timeout=10m',
-    'tfplan',
-  ]);
+  // The servers this apply creates carry the bearers in their user_data: they are valid from now.
+  await issueKubeconfigTokens(ctx);
+  // One apply builds every region; each region's row follows it, and a failure names the regions it hit.
+  for (const region of ctx.regions) await moveRegion(ctx, region, 'infrastructure', 'running');
+  try {
+    await tofuCommand(ctx, 'tofu-apply', 'apply', [
+      'apply',
+      '-input=false',
+      '-no-color',
+      '-json',
+      '-auto-approve',
+      '-lock-timeout=10m',
+      'tfplan',
+    ]);
+  } catch (error) {
+    if (!(error instanceof PhaseFailed) || ctx.signal.aborted) throw error;
+    throw await failRegions(ctx, error);
+  }
 }
 
-/** Reads the addresses the module created into the deployment's result. */
+/**
+ * Every region's infrastructure fails with the apply: the regions its errors name with that error, the others as
+ * stopped. Returns the phase's failure, naming those regions.
+ */
+async function failRegions(ctx: RunContext, error: PhaseFailed): Promise<PhaseFailed> {
+  const named = error.regions.length ? error.regions : ctx.regions;
+  for (const region of ctx.regions) {
+    const why = named.includes(region)
+      ? error.message
+      : `The apply stopped before this region was complete: it failed in ${named.join(', ')}`;
+    await moveRegion(ctx, region, 'infrastructure', 'failed', why);
+  }
+  if (ctx.regions.length === 1) return error;
+  return new PhaseFailed(
+    `${named.length > 1 ? 'regions' : 'region'} ${named.join(', ')}: ${error.message}`,
+    named,
+  );
+}
+
+/** What the module outputs per region (infra/hetzner/outputs.tf `regions`). */
+const regionOutputsSchema = z.record(
+  z.string(),
+  z.looseObject({ control_plane_ip: z.string().min(1), load_balancer_ip: z.string().min(1) }),
+);
+
+/** Reads every region's addresses into its row, and the primary's into the deployment's result. */
 export async function tofuOutput(ctx: RunContext): Promise<void> {
   await prepare(ctx, 'tofu-output');
   const chunks: string[] = [];
   await tofuCommand(ctx, 'tofu-output', 'output', ['output', '-json'], (line) => chunks.push(line));
   const outputs = JSON.parse(chunks.join('\n') || '{}') as Record<string, { value?: unknown }>;
-  const controlPlaneIP = String(outputs.control_plane_ip?.value ?? '');
-  const loadBalancerIP = String(outputs.load_balancer_ip?.value ?? '');
-  if (!controlPlaneIP || !loadBalancerIP) {
+  const parsed = regionOutputsSchema.safeParse(outputs.regions?.value ?? {});
+  const built = parsed.success ? parsed.data : {};
+  const missing = ctx.regions.filter((region) => !built[region]);
+  if (missing.length) {
+    for (const region of missing) {
+      await moveRegion(
+        ctx,
+        region,
+        'infrastructure',
+        'failed',
+        'tofu output has no addresses for this region',
+      );
+    }
     throw new PhaseFailed(
-      'tofu output has no control_plane_ip or load_balancer_ip: the module did not finish',
+      `tofu output has no control plane or load balancer address for ${missing.join(', ')}: the module did not finish`,
+      missing,
     );
   }
-  const result = { controlPlaneIP, loadBalancerIP, consoleURL: `https://console.${ctx.fqdn}` };
+  for (const region of ctx.regions) {
+    const { control_plane_ip: controlPlaneIp, load_balancer_ip: loadBalancerIp } = built[region] as {
+      control_plane_ip: string;
+      load_balancer_ip: string;
+    };
+    await ctx.writes.updateRegion(region, { controlPlaneIp, loadBalancerIp });
+    await moveRegion(ctx, region, 'infrastructure', 'succeeded');
+    await ctx.log(
+      'tofu-output',
+      `${ctx.regions.length > 1 ? `${region}: ` : ''}Control plane ${controlPlaneIp}, load balancer ${loadBalancerIp}`,
+    );
+  }
+  const primary = built[ctx.regions[0] as string] as { control_plane_ip: string; load_balancer_ip: string };
+  const result = {
+    controlPlaneIP: primary.control_plane_ip,
+    loadBalancerIP: primary.load_balancer_ip,
+    consoleURL: `https://console.${ctx.fqdn}`,
+  };
   await ctx.writes.update({ result });
   ctx.row.result = result;
-  await ctx.log('tofu-output', `Control plane ${controlPlaneIP}, load balancer ${loadBalancerIP}`);
 }

@@ -11,7 +11,10 @@ export async function wipe(ctx: RunContext): Promise<void> {
   const log = (line: string) => ctx.log('wipe', line);
   if (!ctx.hetznerToken)
     throw new PhaseFailed('The wipe needs the Hetzner token; start it again with the token');
-  await log(`Wiping ${ctx.fqdn}: destroying every cloud resource of this Sovereign`);
+  await log(
+    `Wiping ${ctx.fqdn}: destroying every cloud resource of this Sovereign` +
+      (ctx.regions.length > 1 ? ` in ${ctx.regions.join(', ')}` : ''),
+  );
   await prepareWorkdir(ctx, 'wipe');
   await tofuCommand(ctx, 'wipe', 'destroy', [
     'destroy',
@@ -26,7 +29,11 @@ export async function wipe(ctx: RunContext): Promise<void> {
   await ctx.deps.domains.release(ctx.fqdn).catch((error: unknown) => {
     if (!(error instanceof AppError && error.status === 404)) throw error;
   });
-  await ctx.writes.transaction((tx) => dropTofuState(tx, ctx.stateSchema));
+  await ctx.writes.transaction(async (tx) => {
+    await dropTofuState(tx, ctx.stateSchema);
+    // Every region's cluster is gone: its kubeconfig and addresses with it.
+    await ctx.deps.repo.resetRegions(tx, ctx.row.id);
+  });
   await removeWorkdir(ctx.workdir);
   await ctx.writes.update({ hasCloudResources: false, result: null, reservationId: null });
 }

@@ -184,10 +184,14 @@ describe('byo-api: delegation through the customer registrar', () => {
     seedCustomer();
     const domains = t.app.get(DomainsService);
     const reservation = await domains.reserveOwn('cloud.bank.com', 'byo-api');
-    const allocation = await domains.commit(reservation.reservationId, '203.0.113.20', {
-      registrar: 'godaddy',
-      credentials: { apiKey: KEY, apiSecret: SECRET },
-    });
+    const allocation = await domains.commit(
+      reservation.reservationId,
+      [{ region: 'fsn1', loadBalancerIP: '203.0.113.20' }],
+      {
+        registrar: 'godaddy',
+        credentials: { apiKey: KEY, apiSecret: SECRET },
+      },
+    );
     expect(allocation).toMatchObject({ fqdn: 'cloud.bank.com', state: 'active', mode: 'byo-api' });
     expect(pdns.dig('console.cloud.bank.com', 'A', '+short')).toEqual(['203.0.113.20']);
     expect(
@@ -207,20 +211,26 @@ describe('byo-api: delegation through the customer registrar', () => {
     const domains = t.app.get(DomainsService);
     const reservation = await domains.reserveOwn('app.bank.com', 'byo-api');
     await expect(
-      domains.commit(reservation.reservationId, '203.0.113.21', {
+      domains.commit(reservation.reservationId, [{ region: 'fsn1', loadBalancerIP: '203.0.113.21' }], {
         registrar: 'godaddy',
         credentials: { apiKey: KEY, apiSecret: 'bad' },
       }),
     ).rejects.toMatchObject({ status: 422, code: 'registrar_invalid' });
     const direct = new PowerDnsClient({ url: pdns.apiUrl, apiKey: PDNS_TEST_API_KEY, serverId: 'localhost' });
     expect(await direct.getZone('app.bank.com')).toBeUndefined();
-    await expect(domains.commit(reservation.reservationId, '203.0.113.21')).rejects.toMatchObject({
+    await expect(
+      domains.commit(reservation.reservationId, [{ region: 'fsn1', loadBalancerIP: '203.0.113.21' }]),
+    ).rejects.toMatchObject({
       code: 'registrar_credentials_required',
     });
-    const ok = await domains.commit(reservation.reservationId, '203.0.113.21', {
-      registrar: 'godaddy',
-      credentials: { apiKey: KEY, apiSecret: SECRET },
-    });
+    const ok = await domains.commit(
+      reservation.reservationId,
+      [{ region: 'fsn1', loadBalancerIP: '203.0.113.21' }],
+      {
+        registrar: 'godaddy',
+        credentials: { apiKey: KEY, apiSecret: SECRET },
+      },
+    );
     expect(ok.state).toBe('active');
   });
 

@@ -20,7 +20,7 @@ const admin = { ...testUser, roles: ['sovereign-admin' as const] };
 
 const deployment = make.deployment({
   phases: [{ name: 'preflight', status: 'succeeded', startedAt: now, finishedAt: now }],
-  components: [{ id: 'cilium', state: 'installed' }],
+  components: [make.deploymentComponent({ id: 'cilium', state: 'installed' })],
 });
 
 const kit = {

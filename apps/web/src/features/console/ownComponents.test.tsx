@@ -180,7 +180,9 @@ describe('a Sovereign’s console reads its own cluster', () => {
 
 describe('a mothership’s console', () => {
   it('still shows the bootstrap kit of its deployments, and never asks for components of its own', async () => {
-    const deployment = make.deployment({ components: [{ id: 'cilium', state: 'installed' }] });
+    const deployment = make.deployment({
+      components: [make.deploymentComponent({ id: 'cilium', state: 'installed' })],
+    });
     const api = stubApi({
       'GET /auth/me': () => answer(sessionResponseSchema, { user: admin }),
       'GET /api/v1/sovereign': () => answer(sovereignFactsResponseSchema, { facts: null }),

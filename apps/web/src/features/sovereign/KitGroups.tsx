@@ -1,3 +1,4 @@
+import { useId } from 'react';
 import { countStates, groupByFamily, kitStates } from './kitGroups';
 import { KitCard } from './PhaseCards';
 import type { ComponentView } from './provisionModel';
@@ -7,18 +8,22 @@ import type { ComponentView } from './provisionModel';
  * grouped them, each group with its counts per state and collapsed once all of it is installed.
  */
 export function KitGroups({
+  title = 'Bootstrap kit',
   components,
   now,
   onRetry,
 }: {
+  /** One region's kit is titled with the region when the run has several. */
+  title?: string;
   components: ComponentView[];
   now: number;
   onRetry: (id: string) => void;
 }) {
   const total = countStates(components);
+  const titleId = useId();
   return (
-    <section data-testid="kit-grid" aria-labelledby="kit-title">
-      <h2 id="kit-title">Bootstrap kit</h2>
+    <section data-testid="kit-grid" aria-labelledby={titleId}>
+      <h2 id={titleId}>{title}</h2>
       <p className="muted" data-testid="kit-summary">
         {total.installed} of {components.length} installed
         {total.failed > 0 ? ` · ${total.failed} failed` : ''}

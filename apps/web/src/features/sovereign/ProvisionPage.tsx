@@ -10,8 +10,9 @@ import { KitGroups } from './KitGroups';
 import { LogPane } from './LogPane';
 import { leaveTo } from './navigation';
 import { PhaseCard } from './PhaseCards';
-import { isTerminal, mergeComponents, mergePhases } from './provisionModel';
+import { isTerminal, mergeComponents, mergePhases, mergeRegions } from './provisionModel';
 import { deploymentQueryOptions, sovereignKeys, useHandoverLink } from './queries';
+import { RegionRows } from './RegionRows';
 import { useDeploymentStream } from './useDeploymentStream';
 
 function useNow(active: boolean) {
@@ -37,6 +38,7 @@ export function ProvisionPage() {
   const now = useNow(running);
   const phases = useMemo(() => mergePhases(data, stream), [data, stream]);
   const components = useMemo(() => mergeComponents(data, stream), [data, stream]);
+  const regions = useMemo(() => mergeRegions(data, stream, components), [data, stream, components]);
   const [actionError, setActionError] = useState<string | null>(null);
   const [wipeOpen, setWipeOpen] = useState(false);
   /** The phase whose retry waits for the Hetzner token (it runs OpenTofu again). */
@@ -223,12 +225,21 @@ export function ProvisionPage() {
           </li>
         ))}
       </ul>
-      {components.length > 0 && (
-        <KitGroups
-          components={components}
+      {regions.length > 0 ? (
+        <RegionRows
+          regions={regions}
+          resources={tofu}
           now={now}
-          onRetry={(component) => act(() => api.retryPhase(id, component))}
+          onRetryComponent={(component) => act(() => api.retryPhase(id, component))}
         />
+      ) : (
+        components.length > 0 && (
+          <KitGroups
+            components={components}
+            now={now}
+            onRetry={(component) => act(() => api.retryPhase(id, component))}
+          />
+        )
       )}
       <LogPane logs={stream.logs} />
       {retryAsked && (

@@ -8,7 +8,7 @@ import {
 } from '@catalyst/contracts';
 import { Field, type FieldControl } from '../../components/Field';
 import { euro, StepTitle, useStepUpdate } from './fields';
-import { type RegionDraft, useWizard } from './store';
+import { freeRegion, type RegionDraft, useWizard } from './store';
 import { fieldError } from './validation';
 
 /** `4 vCPU · 8 GB RAM · 160 GB · €0.0232/h · €14.49/mo` */
@@ -64,12 +64,20 @@ function RegionCard({
   const provider = findProvider(region.provider);
   const sizes = sizesFor(region.provider);
   const err = (field: string) => fieldError(state, 2, `topology.regions.${index}.${field}`);
+  /** Each region once: the region card that already uses a location, by its number. */
+  const usedBy = (cloudRegion: string) => {
+    const other = state.regions.findIndex((r, i) => i !== index && r.cloudRegion === cloudRegion);
+    return other === -1 ? null : other + 1;
+  };
+  /** The other providers' regions are shown, but cannot be chosen until the provider is available. */
+  const unavailable = providers.filter((p) => !p.available && p.id !== region.provider);
   const chooseProvider = (id: ProviderId) => {
     const next = findProvider(id);
     const size = recommendedNodeSize(id).id;
+    const others = state.regions.filter((_, i) => i !== index);
     onChange({
       provider: id,
-      cloudRegion: next?.regions[0]?.id ?? '',
+      cloudRegion: freeRegion(id, others) || (next?.regions[0]?.id ?? ''),
       controlPlaneSize: size,
       workerSize: size,
       workerCount: 0,
@@ -106,10 +114,22 @@ function RegionCard({
             onChange={(e) => onChange({ cloudRegion: e.target.value })}
           >
             {!provider?.regions.some((r) => r.id === region.cloudRegion) && <option value="">Choose…</option>}
-            {provider?.regions.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.name} ({r.id})
-              </option>
+            {provider?.regions.map((r) => {
+              const taken = usedBy(r.id);
+              return (
+                <option key={r.id} value={r.id} disabled={taken !== null && r.id !== region.cloudRegion}>
+                  {r.name} ({r.id}){taken !== null ? ` — already region ${taken}` : ''}
+                </option>
+              );
+            })}
+            {unavailable.map((p) => (
+              <optgroup key={p.id} label={`${p.name} — not yet available`}>
+                {p.regions.map((r) => (
+                  <option key={r.id} value={`${p.id}:${r.id}`} disabled>
+                    {r.name} ({r.id})
+                  </option>
+                ))}
+              </optgroup>
             ))}
           </select>
         )}

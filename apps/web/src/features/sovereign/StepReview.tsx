@@ -1,16 +1,11 @@
-import {
-  expectedKitReleases,
-  findProvider,
-  findRegion,
-  installSet,
-  provisionRequestSchema,
-} from '@catalyst/contracts';
+import { expectedKitReleases, findProvider, installSet, provisionRequestSchema } from '@catalyst/contracts';
 import { useNavigate } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
 import { isApiError } from './api';
 import { CapacityNote, NODES_STEP } from './CapacityCheck';
 import { euro, StepTitle } from './fields';
 import { groupByFamily, kitReleaseName } from './kitGroups';
+import { regionLabel } from './provisionModel';
 import { useCreateDeployment } from './queries';
 import { sizesFor } from './StepProvider';
 import { type ServerIssue, useWizard, type WizardState, wizardSteps } from './store';
@@ -158,9 +153,11 @@ export function StepReview() {
               // biome-ignore lint/suspicious/noArrayIndexKey: regions are positional
               key={i}
               label={`Region ${i + 1}`}
-              value={`${findProvider(region.provider)?.name ?? region.provider} · ${
-                findRegion(region.provider, region.cloudRegion)?.name ?? region.cloudRegion
-              } · CP ${region.controlPlaneSize}${
+              testId={`review-region-${i}`}
+              value={`${findProvider(region.provider)?.name ?? region.provider} · ${regionLabel(
+                region.provider,
+                region.cloudRegion,
+              )} · CP ${region.controlPlaneSize}${
                 region.workerCount > 0 ? ` · ${region.workerCount} × ${region.workerSize}` : ' · no workers'
               }`}
             />

@@ -1,5 +1,5 @@
 import { StepTitle, useStepUpdate } from './fields';
-import { newRegion, useWizard } from './store';
+import { nextRegion, useWizard } from './store';
 import { fieldError } from './validation';
 
 export const MAX_REGIONS = 5;
@@ -11,7 +11,7 @@ export function StepTopology() {
   const setCount = (n: number) =>
     set((s) => {
       const regions = s.regions.slice(0, n);
-      while (regions.length < n) regions.push(newRegion());
+      while (regions.length < n) regions.push(nextRegion(regions));
       return { ...s, regions };
     });
   const error = fieldError(state, 1, 'topology.regions');

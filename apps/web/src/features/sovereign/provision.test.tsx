@@ -156,7 +156,7 @@ describe('ProvisionPage', () => {
           deployment({
             status: 'ready',
             phases: [],
-            components: [{ id: 'cilium', state: 'installed' }],
+            components: [make.deploymentComponent({ id: 'cilium', state: 'installed' })],
             result: {
               controlPlaneIP: '10.0.0.2',
               loadBalancerIP: '203.0.113.7',

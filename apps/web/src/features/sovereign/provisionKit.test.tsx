@@ -32,11 +32,13 @@ const kitRun = (state: (id: string) => string = stateOf) =>
   make.deployment({
     status: 'running',
     phases: [{ name: 'bootstrap-kit', status: 'running', startedAt: now }],
-    components: watched.map((id) => ({
-      id,
-      state: state(id),
-      ...(state(id) === 'failed' ? { message: 'install retries exhausted' } : {}),
-    })),
+    components: watched.map((id) =>
+      make.deploymentComponent({
+        id,
+        state: state(id),
+        ...(state(id) === 'failed' ? { message: 'install retries exhausted' } : {}),
+      }),
+    ),
   });
 
 const group = (id: string) => screen.getByTestId(`kit-group-${id}`) as HTMLDetailsElement;

@@ -2,9 +2,12 @@ import {
   type Deployment,
   type DeploymentEvent,
   type DeploymentStatus,
+  findRegion,
   type PhaseName,
   type PhaseStatus,
   phaseNames,
+  type RegionPhaseName,
+  regionPhaseNames,
   terminalStatuses,
 } from '@catalyst/contracts';
 
@@ -19,6 +22,8 @@ export interface PhaseView {
 
 export interface ComponentView {
   id: string;
+  /** The region whose cluster runs it; absent only in the stream's events stored before runs had regions. */
+  region?: string;
   state: string;
   message?: string;
   since?: string;
@@ -36,13 +41,36 @@ export interface ResourceView {
   address: string;
   action: string;
   status: 'planned' | 'started' | 'in-progress' | 'complete' | 'errored';
+  /** Absent for the resources every region shares (the SSH key, the mesh's CA). */
+  region?: string;
+}
+
+export interface RegionPhaseView {
+  name: RegionPhaseName;
+  status: PhaseStatus;
+  error?: string;
+}
+
+/** One region of the run as the page shows it: its phases, its addresses and its bootstrap kit. */
+export interface RegionView {
+  region: string;
+  provider: string;
+  /** "Falkenstein (fsn1)": the catalog's name and the id. */
+  label: string;
+  phases: RegionPhaseView[];
+  controlPlaneIP?: string;
+  loadBalancerIP?: string;
+  components: ComponentView[];
 }
 
 export interface StreamState {
   lastSeq: number;
   phases: Partial<Record<PhaseName, Omit<PhaseView, 'name'>>>;
+  /** Keyed by `<region>/<component>` (by the bare id for an event that names no region). */
   components: Record<string, ComponentView>;
   resources: Record<string, ResourceView>;
+  /** What the stream has said of each region's phases since the snapshot. */
+  regions: Record<string, Partial<Record<RegionPhaseName, Omit<RegionPhaseView, 'name'>>>>;
   logs: LogLine[];
   status?: DeploymentStatus;
   error?: string;
@@ -55,8 +83,12 @@ export const emptyStream = (): StreamState => ({
   phases: {},
   components: {},
   resources: {},
+  regions: {},
   logs: [],
 });
+
+/** Where the stream keeps a component: per region, or by its bare id when the event named none. */
+export const componentKey = (id: string, region?: string) => (region ? `${region}/${id}` : id);
 
 /** Applies an event once (by seq); replays after a reconnect are ignored. */
 export function applyEvent(state: StreamState, event: DeploymentEvent): StreamState {
@@ -104,17 +136,34 @@ export function applyEvent(state: StreamState, event: DeploymentEvent): StreamSt
     case 'resource':
       next.resources = {
         ...state.resources,
-        [event.address]: { address: event.address, action: event.action, status: event.status },
+        [event.address]: {
+          address: event.address,
+          action: event.action,
+          status: event.status,
+          ...(event.region ? { region: event.region } : {}),
+        },
       };
       break;
-    case 'component':
+    case 'component': {
+      const key = componentKey(event.component, event.region);
       next.components = {
         ...state.components,
-        [event.component]: {
+        [key]: {
           id: event.component,
+          ...(event.region ? { region: event.region } : {}),
           state: event.state,
           message: event.message,
-          since: state.components[event.component]?.since ?? event.time,
+          since: state.components[key]?.since ?? event.time,
+        },
+      };
+      break;
+    }
+    case 'region':
+      next.regions = {
+        ...state.regions,
+        [event.region]: {
+          ...state.regions[event.region],
+          [event.phase]: { status: event.status, error: event.error },
         },
       };
       break;
@@ -142,11 +191,57 @@ export function mergePhases(deployment: Deployment | undefined, stream: StreamSt
   });
 }
 
+/**
+ * Every region's components: the snapshot, overridden by what the stream has said since. An event that names
+ * no region (stored before runs had regions) is the first region's.
+ */
 export function mergeComponents(deployment: Deployment | undefined, stream: StreamState): ComponentView[] {
-  const byId = new Map<string, ComponentView>();
-  for (const c of deployment?.components ?? []) byId.set(c.id, { ...c });
-  for (const c of Object.values(stream.components)) byId.set(c.id, { ...byId.get(c.id), ...c });
-  return [...byId.values()];
+  const first = deployment?.regions[0]?.region;
+  const byKey = new Map<string, ComponentView>();
+  for (const c of deployment?.components ?? []) byKey.set(componentKey(c.id, c.region), { ...c });
+  for (const c of Object.values(stream.components)) {
+    const region = c.region ?? first;
+    const key = componentKey(c.id, region);
+    byKey.set(key, { ...byKey.get(key), ...c, ...(region ? { region } : {}) });
+  }
+  return [...byKey.values()];
+}
+
+/** "Falkenstein (fsn1)"; a region the catalog does not know shows its id. */
+export function regionLabel(provider: string, region: string): string {
+  const name = findRegion(provider, region)?.name;
+  return name ? `${name} (${region})` : region;
+}
+
+/**
+ * One row per region, in the request's order: its phases (the snapshot, overridden by the stream's `region`
+ * events) and its components (`components`, from mergeComponents).
+ */
+export function mergeRegions(
+  deployment: Deployment | undefined,
+  stream: StreamState,
+  components: ComponentView[],
+): RegionView[] {
+  return (deployment?.regions ?? []).map((snap) => {
+    const live = stream.regions[snap.region] ?? {};
+    return {
+      region: snap.region,
+      provider: snap.provider,
+      label: regionLabel(snap.provider, snap.region),
+      phases: regionPhaseNames.map((name) => {
+        const before = snap.phases.find((p) => p.name === name);
+        const now = live[name];
+        return {
+          name,
+          status: now?.status ?? before?.status ?? 'pending',
+          error: now ? now.error : before?.error,
+        };
+      }),
+      ...(snap.controlPlaneIP ? { controlPlaneIP: snap.controlPlaneIP } : {}),
+      ...(snap.loadBalancerIP ? { loadBalancerIP: snap.loadBalancerIP } : {}),
+      components: components.filter((c) => c.region === snap.region),
+    };
+  });
 }
 
 export function isTerminal(status: DeploymentStatus | undefined): boolean {

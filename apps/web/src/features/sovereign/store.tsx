@@ -1,6 +1,7 @@
 import {
   defaultSelection,
   findComponent,
+  findProvider,
   type ProviderId,
   providerIds,
   type RegistrarId,
@@ -112,6 +113,16 @@ const STORAGE_VERSION = 1;
 export function newRegion(provider: ProviderId = 'hetzner', cloudRegion = 'fsn1'): RegionDraft {
   const size = recommendedNodeSize(provider).id;
   return { provider, cloudRegion, controlPlaneSize: size, workerSize: size, workerCount: 0 };
+}
+
+/** The first of `provider`'s regions that none of `taken` uses (each region once in a Sovereign), or ''. */
+export function freeRegion(provider: ProviderId, taken: readonly RegionDraft[]): string {
+  return findProvider(provider)?.regions.find((r) => !taken.some((t) => t.cloudRegion === r.id))?.id ?? '';
+}
+
+/** A region added to `regions`: on Hetzner, in the first location none of them uses yet. */
+export function nextRegion(regions: readonly RegionDraft[]): RegionDraft {
+  return newRegion('hetzner', freeRegion('hetzner', regions));
 }
 
 export function initialWizardState(): WizardState {

@@ -4,7 +4,7 @@ import { useEventStream } from '../../lib/useEventStream';
 import { logsUrl } from './api';
 import { applyEvent, emptyStream, isTerminal } from './provisionModel';
 
-const EVENT_TYPES = ['phase', 'log', 'resource', 'component', 'deployment'] as const;
+const EVENT_TYPES = ['phase', 'log', 'resource', 'component', 'region', 'deployment'] as const;
 
 /**
  * Follows one deployment's events (GET /api/v1/deployments/:id/logs), each parsed with its contract.
@@ -37,7 +37,7 @@ export function useDeploymentEvents(
 }
 
 /**
- * The run as its event stream tells it. `onChange` is called for every phase or status change
+ * The run as its event stream tells it. `onChange` is called for every phase (the run's or a region's) or status change
  * (the page re-reads the deployment then); a new `generation` (after a retry or wipe of a stopped
  * run) follows the stream again from the last event seen.
  */
@@ -52,7 +52,8 @@ export function useDeploymentStream(
     types: EVENT_TYPES,
     onEvent: (event) => {
       apply(event);
-      if (event.type === 'phase' || event.type === 'deployment') onChange();
+      // A region's phase moving may bring its addresses (the snapshot has them).
+      if (event.type === 'phase' || event.type === 'region' || event.type === 'deployment') onChange();
     },
     knownStatus,
     restartKey: generation,

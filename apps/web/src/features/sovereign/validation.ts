@@ -1,4 +1,4 @@
-import { defaultSmtpPorts, provisionRequestSchema } from '@catalyst/contracts';
+import { defaultSmtpPorts, provisionRequestSchema, unavailableRegions } from '@catalyst/contracts';
 import type { WizardState } from './store';
 
 export interface FieldIssue {
@@ -143,10 +143,18 @@ export function stepIssues(state: WizardState, step: number): FieldIssue[] {
           ...FILLER,
           topology: { regions: state.regions.map(() => FILLER_REGION), haEnabled: state.haEnabled },
         },
-        (p) => p.startsWith('topology'),
+        // The fillers all name one location: a region's own fields are the Provider step's to check.
+        (p) => p.startsWith('topology') && !isRegionField(p),
       );
     case 2:
-      return schemaIssues({ ...FILLER, topology: request.topology }, isRegionField);
+      // A provider without a module is well-formed but cannot be built (the api answers 422): not past this step.
+      return [
+        ...unavailableRegions(request).map(({ index, message }) => ({
+          path: `topology.regions.${index}.provider`,
+          message,
+        })),
+        ...schemaIssues({ ...FILLER, topology: request.topology }, isRegionField),
+      ];
     case 3: {
       const issues = schemaIssues({ ...FILLER, credentials: request.credentials }, (p) =>
         p.startsWith('credentials'),

@@ -123,6 +123,105 @@ describe('Provider step', () => {
   });
 });
 
+describe('Regions', () => {
+  const hetzner = {
+    provider: 'hetzner' as const,
+    controlPlaneSize: 'cpx32',
+    workerSize: 'cpx32',
+    workerCount: 0,
+  };
+  const regionSelect = (i: number) => screen.getByTestId(`cloud-region-select-${i}`) as HTMLSelectElement;
+  const option = (i: number, value: string) => [...regionSelect(i).options].find((o) => o.value === value);
+
+  it('adds each new region in a location no other region uses', () => {
+    renderWizard({
+      step: 1,
+      org: { name: 'Acme', industry: 'Retail', size: '1–50', headquarters: 'Muscat', compliance: [] },
+    });
+    fireEvent.click(screen.getByTestId('topology-regions-5'));
+    fireEvent.click(screen.getByTestId('wizard-next'));
+    expect(screen.getByTestId('wizard-step-3').getAttribute('aria-current')).toBe('step');
+    expect([0, 1, 2, 3, 4].map((i) => regionSelect(i).value)).toEqual(['fsn1', 'nbg1', 'hel1', 'ash', 'hil']);
+    // Back to two, then three again: the third takes the first free location, not a copy of the first.
+    fireEvent.click(screen.getByTestId('wizard-step-2'));
+    fireEvent.click(screen.getByTestId('topology-regions-2'));
+    fireEvent.click(screen.getByTestId('topology-regions-3'));
+    fireEvent.click(screen.getByTestId('wizard-next'));
+    expect([0, 1, 2].map((i) => regionSelect(i).value)).toEqual(['fsn1', 'nbg1', 'hel1']);
+  });
+
+  it('cannot choose a location twice, and shows other providers’ regions without letting them be chosen', () => {
+    renderWizard({
+      step: 2,
+      regions: [
+        { ...hetzner, cloudRegion: 'fsn1' },
+        { ...hetzner, cloudRegion: 'nbg1' },
+      ],
+    });
+    // Region 2's own location is chosen; Region 1's is there, marked and disabled.
+    expect(option(1, 'nbg1')?.disabled).toBe(false);
+    expect(option(1, 'fsn1')?.disabled).toBe(true);
+    expect(option(1, 'fsn1')?.textContent).toBe('Falkenstein (fsn1) — already region 1');
+    expect(option(1, 'hel1')?.disabled).toBe(false);
+    expect(option(0, 'nbg1')?.textContent).toBe('Nuremberg (nbg1) — already region 2');
+
+    // Huawei's regions are listed under "not yet available", every one disabled.
+    const huawei = [...regionSelect(0).querySelectorAll('optgroup')].find((g) =>
+      g.label.startsWith('Huawei Cloud'),
+    );
+    expect(huawei?.label).toBe('Huawei Cloud — not yet available');
+    const dublin = [...(huawei?.querySelectorAll('option') ?? [])].find(
+      (o) => o.textContent === 'Dublin (eu-west-101)',
+    );
+    expect(dublin?.disabled).toBe(true);
+    expect(
+      [...regionSelect(0).querySelectorAll('optgroup option')].every(
+        (o) => (o as HTMLOptionElement).disabled,
+      ),
+    ).toBe(true);
+
+    fireEvent.click(screen.getByTestId('wizard-next'));
+    expect(screen.getByTestId('wizard-step-4').getAttribute('aria-current')).toBe('step');
+  });
+
+  it('stops a draft that names one location twice at the Provider step, on the second region', () => {
+    renderWizard({
+      step: 2,
+      regions: [
+        { ...hetzner, cloudRegion: 'fsn1' },
+        { ...hetzner, cloudRegion: 'fsn1' },
+      ],
+    });
+    fireEvent.click(screen.getByTestId('wizard-next'));
+    expect(screen.getByTestId('wizard-step-3').getAttribute('aria-current')).toBe('step');
+    const second = screen.getByTestId('region-card-1');
+    expect(second.textContent).toContain('fsn1 is already one of the regions: each region once');
+    expect(screen.getByTestId('region-card-0').textContent).not.toContain('already one of the regions');
+
+    // Choosing another location for it lets the operator on.
+    fireEvent.change(regionSelect(1), { target: { value: 'hel1' } });
+    fireEvent.click(screen.getByTestId('wizard-next'));
+    expect(screen.getByTestId('wizard-step-4').getAttribute('aria-current')).toBe('step');
+  });
+
+  it('lists every region on Review, and says nothing of regions being left out', () => {
+    const { container } = renderWizard({
+      step: 6,
+      regions: [
+        { ...hetzner, cloudRegion: 'fsn1' },
+        { ...hetzner, cloudRegion: 'nbg1', workerCount: 2 },
+      ],
+    });
+    expect(screen.getByTestId('review-region-0').textContent).toBe(
+      'Hetzner Cloud · Falkenstein (fsn1) · CP cpx32 · no workers',
+    );
+    expect(screen.getByTestId('review-region-1').textContent).toBe(
+      'Hetzner Cloud · Nuremberg (nbg1) · CP cpx32 · 2 × cpx32',
+    );
+    expect(container.textContent).not.toMatch(/informational|first region only/i);
+  });
+});
+
 describe('Domain step', () => {
   it('checks the subdomain after a pause and reports invalid, taken and available', async () => {
     const api = stubApi({
