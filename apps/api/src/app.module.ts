@@ -19,10 +19,12 @@ import { EventsModule } from './events/events.module.js';
 import { HandoverModule } from './handover/handover.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MailModule } from './mail/mail.module.js';
+import { McpModule } from './mcp/mcp.module.js';
 import { MetaModule } from './meta/meta.module.js';
 import { OpenApiModule } from './openapi/openapi.module.js';
 import { SovereignModule } from './sovereign/sovereign.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
+import { TokensModule } from './tokens/tokens.module.js';
 import { WalletsModule } from './wallets/wallets.module.js';
 
 /** What start-up prepared before Nest exists: configuration, keys, the migrated database, the logger. */
@@ -66,6 +68,8 @@ export class AppModule {
         DeploymentsModule,
         WalletsModule,
         TenantsModule,
+        TokensModule,
+        McpModule,
         BillingModule,
         BssModule,
         SovereignModule,

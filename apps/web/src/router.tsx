@@ -33,6 +33,7 @@ import { metaQueryOptions } from './features/meta/queries';
 import { RedeemPage } from './features/redeem/RedeemPage';
 import { ProvisionPage } from './features/sovereign/ProvisionPage';
 import { SovereignPage } from './features/sovereign/SovereignPage';
+import { TokensPage } from './features/tokens/TokensPage';
 import { safeRedirect } from './lib/redirect';
 import { landingPath } from './lib/roles';
 import { optionalString, parseSearch, stringifySearch } from './lib/search';
@@ -217,6 +218,13 @@ const marketplaceRoute = createRoute({
   component: MarketplacePage,
 });
 
+/** Personal access tokens for agents: every signed-in user, tenant or admin, manages their own. */
+const tokensRoute = createRoute({
+  getParentRoute: () => authenticatedRoute,
+  path: 'tokens',
+  component: TokensPage,
+});
+
 export interface RedeemSearch {
   code?: string;
 }
@@ -258,6 +266,7 @@ export const routeTree = rootRoute.addChildren([
       bssSettingsRoute,
     ]),
     marketplaceRoute,
+    tokensRoute,
     consoleRoute.addChildren([
       consoleIndexRoute,
       consoleAppsRoute,

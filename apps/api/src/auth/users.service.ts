@@ -12,6 +12,11 @@ export class UsersService {
     return this.repo.emailsOf(ids);
   }
 
+  /** One user by id, if they exist (personal access tokens read their owner's current roles on every call). */
+  findById(id: string): Promise<UserRow | undefined> {
+    return this.repo.findById(id);
+  }
+
   /** The user of an invited e-mail, created when new, in the caller's transaction (organization invitations). */
   findOrCreateByEmail(ex: Executor, email: string): Promise<UserRow> {
     return this.repo.findOrCreateByEmail(ex, email);

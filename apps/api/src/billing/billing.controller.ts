@@ -24,7 +24,7 @@ import { WalletsService } from '../wallets/wallets.service.js';
 import { CheckoutService } from './checkout.service.js';
 import { VouchersService } from './vouchers.service.js';
 
-const PREVIEW_LIMIT = { name: 'voucher-preview:ip', limit: 60, windowSeconds: 60 };
+export const PREVIEW_LIMIT = { name: 'voucher-preview:ip', limit: 60, windowSeconds: 60 };
 
 /**
  * Voucher codes are bearer codes and checkout redeems them: it is budgeted per customer and per

@@ -9,4 +9,5 @@ export * from '../handover/handover.schema.js';
 export * from '../mail/mail.schema.js';
 export * from '../ratelimit/rate-limit.schema.js';
 export * from '../tenants/tenants.schema.js';
+export * from '../tokens/tokens.schema.js';
 export * from '../wallets/wallets.schema.js';

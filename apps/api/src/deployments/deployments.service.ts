@@ -4,6 +4,7 @@ import {
   type DeploymentEventInput,
   type DeploymentStatus,
   installSet,
+  type LogTail,
   type PhaseName,
   type ProvisionRequest,
   phaseNames,
@@ -155,6 +156,26 @@ export class DeploymentsService {
   async list(): Promise<Deployment[]> {
     const rows = await this.repo.list();
     return Promise.all(rows.map((row) => this.snapshot(row)));
+  }
+
+  /**
+   * The last `lines` events of a run, each as the SSE stream's `data` (`{seq, type, time, …}`): what an agent reads
+   * instead of the live stream (GET …/logs), from the same stored rows the stream replays.
+   */
+  async tail(id: string, lines: number): Promise<LogTail> {
+    const row = await this.repo.get(id);
+    if (!row) throw notFound();
+    const rows = await this.repo.eventsAfter(id, Math.max(0, row.eventSeq - lines), lines);
+    return {
+      deploymentId: id,
+      lastSeq: row.eventSeq,
+      events: rows.map((event) => ({
+        seq: event.seq,
+        time: event.createdAt.toISOString(),
+        ...(event.payload as object),
+        type: event.type,
+      })),
+    };
   }
 
   /** Snapshot reads of one deployment asked for together share one query (see CoalescedReads). */

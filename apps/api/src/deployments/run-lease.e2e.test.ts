@@ -266,7 +266,7 @@ describe('a run lease as a write fence', { timeout: 120_000 }, () => {
       ).not.toContain('failed');
       expect(
         events.filter((e) => e.type === 'deployment').map((e) => (e.payload as { status?: string }).status),
-      ).toEqual(['queued']);
+      ).toEqual(['queued', 'running']);
       expect((await app.row(id))?.status).toBe('running');
     } finally {
       await app.close();

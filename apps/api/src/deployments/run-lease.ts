@@ -6,7 +6,7 @@ import type {
   PhasePatch,
   RegionPatch,
 } from './deployments.repository.js';
-import { transition, transitionPhase } from './run-state.js';
+import { type DeploymentTransition, transition, transitionPhase } from './run-state.js';
 
 /** The api is shutting down: the run pauses where it is, and another replica (or this one, restarted) resumes it. */
 export const SHUTDOWN = 'shutdown';
@@ -112,10 +112,12 @@ export class FencedRunWrites {
   }
 
   /** Moves the deployment from its locked status to `to` (IllegalTransition if the table forbids it). */
-  moveTo(to: DeploymentStatus, patch: DeploymentPatch = {}): Promise<void> {
-    return this.transaction((tx, status) =>
-      this.repo.moveTo(tx, this.lease.deploymentId, transition(status, to), patch),
-    );
+  moveTo(to: DeploymentStatus, patch: DeploymentPatch = {}): Promise<DeploymentTransition> {
+    return this.transaction(async (tx, status) => {
+      const move = transition(status, to);
+      await this.repo.moveTo(tx, this.lease.deploymentId, move, patch);
+      return move;
+    });
   }
 
   /** Moves one phase from its status (read under the deployment row's lock) to `to`. */

@@ -69,10 +69,10 @@ export class RunService {
     const { deploymentId: id, signal } = lease;
     const ctx = await createRunContext(lease, this.deps);
     const phases = await this.repo.phases(id);
-    // queued → running when claimed; running → running when resumed. The stream hears it too, so a page that
-    // follows the stream stops showing "queued".
-    await ctx.writes.moveTo('running');
-    await ctx.emit({ type: 'deployment', status: 'running' });
+    // queued → running when claimed (the stream hears it, so a page that follows it stops showing "queued");
+    // running → running when resumed.
+    const move = await ctx.writes.moveTo('running');
+    if (move.from !== move.to) await ctx.emit({ type: 'deployment', status: move.to });
     const start = phases.find((p) => p.status !== 'succeeded' && p.status !== 'skipped');
     if (!start) return this.finish(ctx, 'ready');
     if (resumed) {

@@ -21,7 +21,7 @@ import { Returns, ZodBody, ZodParam, ZodQuery } from '../common/validation.js';
 import { RateLimitService } from '../ratelimit/rate-limit.service.js';
 import { DomainsService } from './domains.service.js';
 
-const CHECK_LIMIT = { name: 'subdomain-check:user', limit: 120, windowSeconds: 60 };
+export const CHECK_LIMIT = { name: 'subdomain-check:user', limit: 120, windowSeconds: 60 };
 
 @Controller('api/v1')
 export class DomainsController {

@@ -35,6 +35,6 @@ import { TenantsService } from './tenants.service.js';
     AppLifecycle,
     OrgDns,
   ],
-  exports: [OrgsService, AppBilling],
+  exports: [OrgsService, AppBilling, OrgAccess],
 })
 export class TenantsModule {}

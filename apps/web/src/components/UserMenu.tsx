@@ -38,6 +38,9 @@ export function UserMenu() {
       <span className="user-menu__email" data-testid="current-user" title={user.email}>
         {user.email}
       </span>
+      <Link to="/tokens" className="link-button" data-testid="user-menu-tokens">
+        Access tokens
+      </Link>
       <button
         type="button"
         className="button button--secondary button--small"
