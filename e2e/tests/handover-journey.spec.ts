@@ -1,10 +1,8 @@
-import { fileURLToPath } from 'node:url';
-import { type APIRequestContext, expect, request, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { E2E_PORTS } from '../support/ports.mjs';
-import { sideDoor } from '../support/provision.js';
+import { artifact, door, sovereignJourney } from '../support/sovereign-journey.js';
 import {
   activeStep,
-  adminStorageState,
   signInAsAdmin,
   uniqueSubdomain,
   walkFromComponentsToReview,
@@ -23,52 +21,7 @@ const CONSOLE = `http://localhost:${E2E_PORTS.sovereign}`;
 /** The wizard's admin e-mail (support/wizard.ts): the Sovereign's first sovereign-admin. */
 const SOVEREIGN_ADMIN = 'ops@e2e.test';
 
-function artifact(name: string): string {
-  return fileURLToPath(new URL(`../artifacts/${name}.png`, import.meta.url));
-}
-
-async function door(path: string, body: unknown = {}): Promise<Record<string, unknown>> {
-  const response = await fetch(`${sideDoor}${path}`, { method: 'POST', body: JSON.stringify(body) });
-  const answer = (await response.json()) as Record<string, unknown>;
-  expect(response.ok, JSON.stringify(answer)).toBe(true);
-  return answer;
-}
-
-/** Runs that hold the Hetzner project: the product runs one at a time per project. */
-const LIVE = ['queued', 'running', 'wiping'];
-
-let admin: APIRequestContext;
-/** This journey's deployment, once created. */
-let deploymentId: string | undefined;
-
-async function liveRuns(): Promise<string[]> {
-  const response = await admin.get('/api/v1/deployments');
-  expect(response.ok()).toBe(true);
-  const { deployments } = (await response.json()) as { deployments: { id: string; status: string }[] };
-  return deployments.filter((d) => LIVE.includes(d.status)).map((d) => d.id);
-}
-
-test.beforeAll(async ({ baseURL }) => {
-  test.setTimeout(180_000);
-  admin = await request.newContext({ baseURL, storageState: await adminStorageState() });
-  // Runs other specs left going end at dns while the product has no PowerDNS; with PowerDNS they would go
-  // on to wait for a kubeconfig and hold the project, so this journey starts once they have ended.
-  await expect.poll(liveRuns, { timeout: 150_000, intervals: [1_000] }).toEqual([]);
-  await door('/powerdns', { enabled: true });
-});
-
-test.afterAll(async () => {
-  test.setTimeout(120_000);
-  // A journey that stopped half-way must not leave its run holding the project for the specs after it.
-  if (deploymentId && (await liveRuns()).includes(deploymentId)) {
-    expect((await admin.post(`/api/v1/deployments/${deploymentId}/cancel`)).ok()).toBe(true);
-    await expect.poll(liveRuns, { timeout: 60_000, intervals: [1_000] }).toEqual([]);
-  }
-  await door('/sovereign/stop');
-  // The other journeys show a run stopping at dns on a product without PowerDNS.
-  await door('/powerdns', { enabled: false });
-  await admin.dispose();
-});
+const journey = sovereignJourney();
 
 test("the operator provisions, opens the new Sovereign's console and lands signed in on its own Catalyst", async ({
   page,
@@ -86,7 +39,7 @@ test("the operator provisions, opens the new Sovereign's console and lands signe
   await page.getByTestId('provision-button').click();
   await expect(page).toHaveURL(/\/sovereign\/provision\/[0-9a-f-]{36}$/);
   const id = /provision\/([0-9a-f-]{36})$/.exec(page.url())?.[1] ?? '';
-  deploymentId = id;
+  journey.track(id);
 
   // OpenTofu and DNS succeed; the run then waits for the new control plane's kubeconfig.
   for (const phase of ['preflight', 'tofu-init', 'tofu-plan', 'tofu-apply', 'tofu-output', 'dns']) {

@@ -1,9 +1,7 @@
-import { fileURLToPath } from 'node:url';
-import { type APIRequestContext, expect, request, test } from '@playwright/test';
-import { sideDoor } from '../support/provision.js';
+import { expect, test } from '@playwright/test';
+import { artifact, door, sovereignJourney } from '../support/sovereign-journey.js';
 import {
   activeStep,
-  adminStorageState,
   signInAsAdmin,
   uniqueSubdomain,
   walkFromComponentsToReview,
@@ -23,48 +21,7 @@ const LABELS: Record<(typeof REGIONS)[number], string> = {
   nbg1: 'Nuremberg (nbg1)',
 };
 
-function artifact(name: string): string {
-  return fileURLToPath(new URL(`../artifacts/${name}.png`, import.meta.url));
-}
-
-async function door(path: string, body: unknown = {}): Promise<Record<string, unknown>> {
-  const response = await fetch(`${sideDoor}${path}`, { method: 'POST', body: JSON.stringify(body) });
-  const answer = (await response.json()) as Record<string, unknown>;
-  expect(response.ok, JSON.stringify(answer)).toBe(true);
-  return answer;
-}
-
-/** Runs that hold the Hetzner project: the product runs one at a time per project. */
-const LIVE = ['queued', 'running', 'wiping'];
-
-let admin: APIRequestContext;
-let deploymentId: string | undefined;
-
-async function liveRuns(): Promise<string[]> {
-  const response = await admin.get('/api/v1/deployments');
-  expect(response.ok()).toBe(true);
-  const { deployments } = (await response.json()) as { deployments: { id: string; status: string }[] };
-  return deployments.filter((d) => LIVE.includes(d.status)).map((d) => d.id);
-}
-
-test.beforeAll(async ({ baseURL }) => {
-  test.setTimeout(180_000);
-  admin = await request.newContext({ baseURL, storageState: await adminStorageState() });
-  // Runs other specs left going end at dns without PowerDNS; with it they would hold the project.
-  await expect.poll(liveRuns, { timeout: 150_000, intervals: [1_000] }).toEqual([]);
-  await door('/powerdns', { enabled: true });
-});
-
-test.afterAll(async () => {
-  test.setTimeout(120_000);
-  if (deploymentId && (await liveRuns()).includes(deploymentId)) {
-    expect((await admin.post(`/api/v1/deployments/${deploymentId}/cancel`)).ok()).toBe(true);
-    await expect.poll(liveRuns, { timeout: 60_000, intervals: [1_000] }).toEqual([]);
-  }
-  await door('/sovereign/stop');
-  await door('/powerdns', { enabled: false });
-  await admin.dispose();
-});
+const journey = sovereignJourney();
 
 test('the wizard provisions two Hetzner regions in one run and the provision page follows both', async ({
   page,
@@ -83,7 +40,7 @@ test('the wizard provisions two Hetzner regions in one run and the provision pag
   await page.getByTestId('provision-button').click();
   await expect(page).toHaveURL(/\/sovereign\/provision\/[0-9a-f-]{36}$/);
   const id = /provision\/([0-9a-f-]{36})$/.exec(page.url())?.[1] ?? '';
-  deploymentId = id;
+  journey.track(id);
 
   // One row per region, in the request's order, each named from the catalog.
   const rows = page.getByTestId('region-rows').locator(':scope > li');
