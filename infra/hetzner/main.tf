@@ -69,15 +69,6 @@ locals {
     ash  = "us-east"
     hil  = "us-west"
   }
-  # hcloud_primary_ip of the pinned provider takes a datacenter, not a location: the one datacenter of
-  # each location.
-  datacenters = {
-    fsn1 = "fsn1-dc14"
-    nbg1 = "nbg1-dc3"
-    hel1 = "hel1-dc2"
-    ash  = "ash-dc1"
-    hil  = "hil-dc1"
-  }
 
   # Per region (see the header): nothing overlaps between regions, region 0 is today's layout.
   network_cidrs = { for k, r in local.regions : k => "10.${r.index}.0.0/16" }
@@ -227,16 +218,18 @@ resource "hcloud_network_subnet" "main" {
   ip_range     = local.subnet_cidrs[each.key]
 }
 
-# Created before the servers, so every region's firewall can name every node's public IPv4.
+# Created before the servers, so every region's firewall can name every node's public IPv4. Created in
+# the node's location (Hetzner removed the `datacenter` of primary IPs and servers from its API after
+# 1 July 2026), unassigned: the server takes it through public_net.ipv4. No assignee_type: since
+# provider 1.62 it only goes with an assignee_id, and the provider warns about it alone.
 resource "hcloud_primary_ip" "node" {
   for_each = local.nodes
 
-  name          = each.value.name
-  type          = "ipv4"
-  datacenter    = local.datacenters[each.value.region]
-  assignee_type = "server"
-  auto_delete   = true
-  labels        = merge(local.region_labels[each.value.region], { "catalyst.openova.io/role" = each.value.role })
+  name        = each.value.name
+  type        = "ipv4"
+  location    = each.value.region
+  auto_delete = true
+  labels      = merge(local.region_labels[each.value.region], { "catalyst.openova.io/role" = each.value.role })
 }
 
 resource "hcloud_firewall" "main" {

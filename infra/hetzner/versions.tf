@@ -11,13 +11,15 @@
 # block lives here, because its passphrase would have to be a file or a variable.
 
 terraform {
-  required_version = ">= 1.8.0"
+  # hcloud 1.64+ supports OpenTofu 1.10 and newer (the api's preflight asks for 1.10 too).
+  required_version = ">= 1.10.0"
 
   required_providers {
     hcloud = {
       source = "hetznercloud/hcloud"
-      # Pinned exactly; offline installs mirror this one version (docs/configuration.md).
-      version = "1.49.1"
+      # Pinned exactly; offline installs mirror this one version (docs/configuration.md). 1.67+ knows
+      # only `location` for servers and primary IPs (Hetzner's API dropped `datacenter` after 1 July 2026).
+      version = "1.68.0"
     }
     # The ClusterMesh CA of a multi-region Sovereign (no network access: keys are made locally).
     tls = {

@@ -394,6 +394,9 @@ export class DeploymentsService {
     const sealed = this.sealer.seal(serializeKubeconfig(parsed), id);
     const where = regions.length > 1 ? ` from ${region.region}` : '';
     const accepted = await this.repo.db.transaction(async (tx) => {
+      // The deployment row first, then the region's: the order the run's own writes lock them in (a region's
+      // phase moving while another region posts must not deadlock).
+      await this.repo.lock(tx, id);
       if (!(await this.repo.consumeKubeconfigToken(tx, id, region.region, presented, sealed))) return false;
       await this.repo.appendEvent(
         id,

@@ -35,6 +35,10 @@ const PERMISSION_DENIED = '42501';
 let pdns: PowerDnsServer;
 let tofu: ReturnType<typeof fixtureTofuBin>;
 let mirror: string;
+/** The hcloud version infra/hetzner pins (required_providers): the one the mirror must hold. */
+const HCLOUD_VERSION = /hcloud\s*=\s*\{[^}]*?\bversion\s*=\s*"(\d+\.\d+\.\d+)"/.exec(
+  readFileSync(join(TOFU_MODULE_DIR, 'versions.tf'), 'utf8'),
+)?.[1];
 const cleanups: (() => Promise<void>)[] = [];
 /** Cluster-wide roles the external-database tests leave (tofu's first, then the api users that made them). */
 const rolesToDrop: string[] = [];
@@ -46,7 +50,10 @@ beforeAll(async () => {
   // A provider mirror in the unpacked layout `tofu providers mirror` documents, for this platform.
   mirror = mkdtempSync(join(tmpdir(), 'catalyst-tofu-mirror-'));
   const platform = `${process.platform}_${process.arch === 'x64' ? 'amd64' : process.arch}`;
-  mkdirSync(join(mirror, 'registry.opentofu.org/hetznercloud/hcloud/1.49.1', platform), { recursive: true });
+  expect(HCLOUD_VERSION).toMatch(/^\d+\.\d+\.\d+$/);
+  mkdirSync(join(mirror, 'registry.opentofu.org/hetznercloud/hcloud', `${HCLOUD_VERSION}`, platform), {
+    recursive: true,
+  });
   mkdirSync(join(mirror, 'registry.opentofu.org/hashicorp/tls/4.2.1', platform), { recursive: true });
 });
 afterAll(async () => {
@@ -185,7 +192,7 @@ describe('tofu on its own database role', () => {
     const lines = (await t.app.get(DeploymentsRepository).eventsAfter(id, 0)).map(
       (e) => (e.payload as { line?: string }).line ?? '',
     );
-    expect(lines).toContain('- Installed hetznercloud/hcloud v1.49.1 (unauthenticated)');
+    expect(lines).toContain(`- Installed hetznercloud/hcloud v${HCLOUD_VERSION} (unauthenticated)`);
   });
 
   it('drops the role with the state schema on wipe', async () => {
