@@ -274,6 +274,37 @@ describe('a two-region Sovereign', { timeout: 120_000 }, () => {
     await api('POST', `/api/v1/deployments/${failing}/wipe`, { hetznerToken: FAKE_HETZNER_TOKEN });
   });
 
+  it('takes a post-back while a run write holds the deployment and moves that region: one lock order, no deadlock', async () => {
+    const { id: racing, client } = await waitingRun('lockorder');
+    // What every run write does (FencedRunWrites): the deployment row first, then a region's row.
+    const runWrite = new pg.Client({ connectionString: t.databaseUrl });
+    await runWrite.connect();
+    try {
+      await runWrite.query('begin');
+      await runWrite.query('select 1 from deployments where id = $1 for no key update', [racing]);
+      const posting = postKubeconfig(racing, 'nbg1', 'nbg1');
+      await eventually('the post-back to wait for the deployment row', async () => {
+        const { rows } = await db.query(
+          `select count(*)::int as n from pg_stat_activity
+            where datname = current_database() and wait_event_type = 'Lock'`,
+        );
+        return rows[0].n > 0;
+      });
+      // Had the post-back taken the region's row before the deployment's, this would deadlock with it.
+      await runWrite.query(
+        `update deployment_regions set kubeconfig_status = 'running' where deployment_id = $1 and region = 'nbg1'`,
+        [racing],
+      );
+      await runWrite.query('commit');
+      expect((await posting).status).toBe(204);
+    } finally {
+      await runWrite.end();
+    }
+    expect((await api('POST', `/api/v1/deployments/${racing}/cancel`)).status).toBe(200);
+    await client.waitFor((e) => e.event === 'deployment' && e.data.status === 'cancelled');
+    await client.close();
+  });
+
   it('refuses a region of a provider without a module (422) and the same region twice (400)', async () => {
     const aws = provisionRequest({
       topology: {
