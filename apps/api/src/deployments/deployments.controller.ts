@@ -20,7 +20,8 @@ import { DEPLOYMENT_ROLES, DeploymentStreamService } from './deployment-stream.s
 import { DeploymentsService } from './deployments.service.js';
 import { ProvisioningOfferedGuard } from './provisioning-offered.guard.js';
 
-const idParam = z.uuid({ message: 'Not a deployment id' });
+/** A deployment's id, as the routes' `:id` (and the MCP tools and resources) take it. */
+export const deploymentIdParam = z.uuid({ message: 'Not a deployment id' });
 
 @Controller('api/v1/deployments')
 @Roles(...DEPLOYMENT_ROLES)
@@ -47,7 +48,7 @@ export class DeploymentsController {
 
   @Get(':id')
   @Returns(deploymentSchema)
-  get(@ZodParam('id', idParam) id: string) {
+  get(@ZodParam('id', deploymentIdParam) id: string) {
     return this.deployments.get(id);
   }
 
@@ -57,7 +58,7 @@ export class DeploymentsController {
    */
   @Get(':id/logs')
   logs(
-    @ZodParam('id', idParam) id: string,
+    @ZodParam('id', deploymentIdParam) id: string,
     @CurrentUser() user: Principal,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
@@ -69,7 +70,7 @@ export class DeploymentsController {
   @HttpCode(200)
   @Returns(deploymentSchema)
   retry(
-    @ZodParam('id', idParam) id: string,
+    @ZodParam('id', deploymentIdParam) id: string,
     @ZodParam('phase', z.string().max(64)) phase: string,
     @ZodBody(retryRequestSchema) body: z.infer<typeof retryRequestSchema>,
     @CurrentUser() user: Principal,
@@ -81,14 +82,14 @@ export class DeploymentsController {
   /** The bootstrap kit's components as the watch last saw them. */
   @Get(':id/components')
   @Returns(componentListSchema)
-  async components(@ZodParam('id', idParam) id: string) {
+  async components(@ZodParam('id', deploymentIdParam) id: string) {
     return { components: await this.componentsService.list(id) };
   }
 
   @Post(':id/cancel')
   @HttpCode(200)
   @Returns(deploymentSchema)
-  cancel(@ZodParam('id', idParam) id: string, @CurrentUser() user: Principal) {
+  cancel(@ZodParam('id', deploymentIdParam) id: string, @CurrentUser() user: Principal) {
     return this.deployments.cancel(id, user);
   }
 
@@ -96,7 +97,7 @@ export class DeploymentsController {
   @HttpCode(202)
   @Returns(deploymentSchema, 202)
   wipe(
-    @ZodParam('id', idParam) id: string,
+    @ZodParam('id', deploymentIdParam) id: string,
     @ZodBody(wipeRequestSchema) body: z.infer<typeof wipeRequestSchema>,
     @CurrentUser() user: Principal,
   ) {
@@ -108,13 +109,13 @@ export class DeploymentsController {
   @HttpCode(200)
   @Header('cache-control', 'no-store')
   @Returns(handoverLinkSchema)
-  handover(@ZodParam('id', idParam) id: string, @CurrentUser() user: Principal) {
+  handover(@ZodParam('id', deploymentIdParam) id: string, @CurrentUser() user: Principal) {
     return this.deployments.handoverLink(id, user);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  async remove(@ZodParam('id', idParam) id: string) {
+  async remove(@ZodParam('id', deploymentIdParam) id: string) {
     await this.deployments.delete(id);
   }
 
@@ -122,7 +123,7 @@ export class DeploymentsController {
   @Put(':id/kubeconfig')
   @Public()
   @HttpCode(204)
-  async putKubeconfig(@ZodParam('id', idParam) id: string, @Req() request: FastifyRequest) {
+  async putKubeconfig(@ZodParam('id', deploymentIdParam) id: string, @Req() request: FastifyRequest) {
     const header = request.headers.authorization ?? '';
     const bearer = /^bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
     await this.deployments.acceptKubeconfig(id, bearer, request.body);
@@ -130,7 +131,7 @@ export class DeploymentsController {
 
   @Get(':id/kubeconfig')
   async getKubeconfig(
-    @ZodParam('id', idParam) id: string,
+    @ZodParam('id', deploymentIdParam) id: string,
     @ZodQuery(kubeconfigQuerySchema) query: z.infer<typeof kubeconfigQuerySchema>,
     @CurrentUser() user: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectedKitReleases } from '@catalyst/contracts';
@@ -8,19 +7,17 @@ import { dump, load } from 'js-yaml';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeApiServerEmulator } from '../../test/fixtures/kube/kube-apiserver.emulator.js';
-import { PDNS_TEST_API_KEY, PowerDnsServer } from '../../test/fixtures/powerdns/powerdns-server.js';
+import { PDNS_TEST_API_KEY } from '../../test/fixtures/powerdns/powerdns-server.js';
 import { EmulatorServer, sendJson } from '../../test/fixtures/registrars/emulator-server.js';
 import { readInvocations, writeTofuControl } from '../../test/fixtures/tofu/tofu-fixture.js';
 import { eventually } from '../../test/helpers/eventually.js';
-import { startHetzner } from '../../test/helpers/hetzner.js';
 import { convergedKit } from '../../test/helpers/kit.js';
 import { FAKE_HETZNER_TOKEN, provisionRequest } from '../../test/helpers/provision-request.js';
+import { type ProvisioningStack, startProvisioningStack } from '../../test/helpers/provisioning-stack.js';
 import { signIn } from '../../test/helpers/sign-in.js';
-import { SmtpPeer } from '../../test/helpers/smtp-peer.js';
 import { answeringConsoleUrl } from '../../test/helpers/sovereign-console.js';
 import { SseClient } from '../../test/helpers/sse-client.js';
 import { startTestApp, type TestApp } from '../../test/helpers/test-app.js';
-import { fixtureTofuBin } from '../../test/helpers/tofu-bin.js';
 import { SECRET_KEYS, type SecretKeys } from '../crypto/keys.js';
 import { Sealer } from '../crypto/sealer.js';
 import { DeploymentsRepository } from './deployments.repository.js';
@@ -28,15 +25,13 @@ import { DeploymentsService } from './deployments.service.js';
 import { RunScheduler } from './run.scheduler.js';
 import { kubeconfigTokenOf } from './run-secrets.js';
 
-let pdns: PowerDnsServer;
+let stack: ProvisioningStack;
+let pdns: ProvisioningStack['pdns'];
 let kube: KubeApiServerEmulator;
 let KUBECONFIG: string;
-let smtp: SmtpPeer;
 let t: TestApp;
 let base: string;
-let cookie: string;
-let tofu: ReturnType<typeof fixtureTofuBin>;
-let hetzner: Awaited<ReturnType<typeof startHetzner>>;
+let tofu: ProvisioningStack['tofu'];
 let db: pg.Client;
 
 /** The emulator's kubeconfig as parsed: one cluster and one user, which the tests tamper with. */
@@ -45,22 +40,9 @@ interface KubeconfigDoc {
   users: [{ name: string; user: Record<string, unknown> }];
 }
 
-async function api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, text, json: () => JSON.parse(text) };
-}
-
-function stream(id: string, lastEventId?: number): Promise<SseClient> {
-  return new SseClient(`${base}/api/v1/deployments/${id}/logs`, {
-    cookie,
-    ...(lastEventId ? { 'last-event-id': String(lastEventId) } : {}),
-  }).open();
-}
+const api = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+  stack.api(method, path, body, headers);
+const stream = (id: string, lastEventId?: number) => stack.stream(id, lastEventId);
 
 /** The post-back bearer of a deployment's region (its first, fsn1, unless named). */
 function kubeconfigToken(id: string, region = 'fsn1'): string {
@@ -80,49 +62,27 @@ function phaseEvents(client: SseClient) {
 }
 
 beforeAll(async () => {
-  pdns = new PowerDnsServer();
-  await pdns.start();
   // The new Sovereign's API: its bootstrap kit has converged, so runs go through to handover.
   kube = new KubeApiServerEmulator({ tls: true });
   await kube.start();
   convergedKit(kube);
   KUBECONFIG = kube.kubeconfig();
-  smtp = new SmtpPeer();
   // The fixture's servers and load balancer are on 127.0.0.1, and the api expects the kube-apiserver
   // on the emulator's port: the emulator's kubeconfig is then that of this Sovereign.
-  tofu = fixtureTofuBin({ publicIpv4: '127.0.0.1' });
-  // The Hetzner Cloud API tofu creates the Sovereigns' resources in, with the runs' token.
-  hetzner = await startHetzner();
-  t = await startTestApp({
+  stack = await startProvisioningStack({
+    publicIpv4: '127.0.0.1',
     env: {
-      SMTP_URL: await smtp.start(),
-      CATALYST_ADMIN_EMAILS: 'ops@catalyst.test',
-      PDNS_API_URL: pdns.apiUrl,
-      PDNS_API_KEY: PDNS_TEST_API_KEY,
-      CATALYST_NAMESERVERS: 'ns1.catalyst.test,ns2.catalyst.test',
-      CATALYST_TOFU_BIN: tofu.bin,
-      CATALYST_TOFU_WORKDIR: `${tofu.dir}/work`,
-      HCLOUD_ENDPOINT: hetzner.baseUrl,
       CATALYST_CANCEL_GRACE: '5s',
       CATALYST_RUN_LEASE_TTL: '3s',
       CATALYST_MAX_RUNS_PER_PROJECT: '5',
       CATALYST_KUBE_API_PORT: String(kube.port),
     },
   });
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-  cookie = await signIn(t.app, smtp, 'ops@catalyst.test');
-  db = new pg.Client({ connectionString: t.databaseUrl });
-  await db.connect();
+  ({ pdns, t, base, tofu, db } = stack);
 });
 afterAll(async () => {
-  await db.end();
-  await t.close();
-  await smtp.stop();
-  await pdns.stop();
+  await stack.close();
   await kube.stop();
-  await hetzner.stop();
-  rmSync(tofu.dir, { recursive: true, force: true });
 });
 
 describe('a provisioning run', () => {
@@ -755,7 +715,7 @@ describe('requests', () => {
   });
 
   it('is for sovereign admins and superadmins only', async () => {
-    const member = await signIn(t.app, smtp, 'member@example.com');
+    const member = await signIn(t.app, stack.smtp, 'member@example.com');
     const res = await fetch(`${base}/api/v1/deployments`, { headers: { cookie: member } });
     expect(res.status).toBe(403);
     expect((await fetch(`${base}/api/v1/deployments`)).status).toBe(401);

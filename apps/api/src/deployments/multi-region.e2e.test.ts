@@ -1,20 +1,14 @@
-import { rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { expectedKitReleases } from '@catalyst/contracts';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeApiServerEmulator } from '../../test/fixtures/kube/kube-apiserver.emulator.js';
-import { PDNS_TEST_API_KEY, PowerDnsServer } from '../../test/fixtures/powerdns/powerdns-server.js';
 import { writeTofuControl } from '../../test/fixtures/tofu/tofu-fixture.js';
 import { eventually } from '../../test/helpers/eventually.js';
-import { startHetzner } from '../../test/helpers/hetzner.js';
 import { convergedKit, KIT_NAMESPACE } from '../../test/helpers/kit.js';
 import { FAKE_HETZNER_TOKEN, provisionRequest } from '../../test/helpers/provision-request.js';
-import { signIn } from '../../test/helpers/sign-in.js';
-import { SmtpPeer } from '../../test/helpers/smtp-peer.js';
-import { SseClient } from '../../test/helpers/sse-client.js';
-import { startTestApp, type TestApp } from '../../test/helpers/test-app.js';
-import { fixtureTofuBin } from '../../test/helpers/tofu-bin.js';
+import { type ProvisioningStack, startProvisioningStack } from '../../test/helpers/provisioning-stack.js';
+import type { SseClient } from '../../test/helpers/sse-client.js';
+import type { TestApp } from '../../test/helpers/test-app.js';
 import { SECRET_KEYS, type SecretKeys } from '../crypto/keys.js';
 import { kubeconfigTokenOf } from './run-secrets.js';
 
@@ -28,29 +22,16 @@ const ADDRESSES = { fsn1: '127.0.0.2', nbg1: '127.0.0.3' } as const;
 type Region = keyof typeof ADDRESSES;
 const REGIONS = Object.keys(ADDRESSES) as Region[];
 
-let pdns: PowerDnsServer;
+let stack: ProvisioningStack;
 let clusters: Record<Region, KubeApiServerEmulator>;
-let smtp: SmtpPeer;
+let pdns: ProvisioningStack['pdns'];
 let t: TestApp;
 let base: string;
-let cookie: string;
-let tofu: ReturnType<typeof fixtureTofuBin>;
-let hetzner: Awaited<ReturnType<typeof startHetzner>>;
+let hetzner: ProvisioningStack['hetzner'];
 let db: pg.Client;
-
-async function api(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, text, json: () => JSON.parse(text) };
-}
-
-function stream(id: string): Promise<SseClient> {
-  return new SseClient(`${base}/api/v1/deployments/${id}/logs`, { cookie }).open();
-}
+let tofu: ProvisioningStack['tofu'];
+const api = (method: string, path: string, body?: unknown) => stack.api(method, path, body);
+const stream = (id: string) => stack.stream(id);
 
 function postKubeconfig(id: string, tokenOf: Region, cluster: Region) {
   return fetch(`${base}/api/v1/deployments/${id}/kubeconfig`, {
@@ -92,46 +73,25 @@ async function waitingRun(subdomain: string): Promise<{ id: string; client: SseC
 }
 
 beforeAll(async () => {
-  pdns = new PowerDnsServer();
-  await pdns.start();
   // Both "clusters" on one port (the api's CATALYST_KUBE_API_PORT), each at its region's address.
   const fsn1 = new KubeApiServerEmulator({ tls: true, host: ADDRESSES.fsn1 });
   await fsn1.start();
   const nbg1 = new KubeApiServerEmulator({ tls: true, host: ADDRESSES.nbg1, port: fsn1.port });
   await nbg1.start();
   clusters = { fsn1, nbg1 };
-  smtp = new SmtpPeer();
-  tofu = fixtureTofuBin({ publicIpv4: ADDRESSES });
-  hetzner = await startHetzner();
-  t = await startTestApp({
+  stack = await startProvisioningStack({
+    publicIpv4: ADDRESSES,
     env: {
-      SMTP_URL: await smtp.start(),
-      CATALYST_ADMIN_EMAILS: 'ops@catalyst.test',
-      PDNS_API_URL: pdns.apiUrl,
-      PDNS_API_KEY: PDNS_TEST_API_KEY,
-      CATALYST_NAMESERVERS: 'ns1.catalyst.test,ns2.catalyst.test',
-      CATALYST_TOFU_BIN: tofu.bin,
-      CATALYST_TOFU_WORKDIR: `${tofu.dir}/work`,
-      HCLOUD_ENDPOINT: hetzner.baseUrl,
       CATALYST_KUBE_API_PORT: String(fsn1.port),
       CATALYST_FIRST_SEEN_TIMEOUT: '20s',
       CATALYST_MAX_RUNS_PER_PROJECT: '5',
     },
   });
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-  cookie = await signIn(t.app, smtp, 'ops@catalyst.test');
-  db = new pg.Client({ connectionString: t.databaseUrl });
-  await db.connect();
+  ({ pdns, t, base, hetzner, db, tofu } = stack);
 });
 afterAll(async () => {
-  await db?.end();
-  await t?.close();
-  await smtp?.stop();
-  await pdns?.stop();
+  await stack?.close();
   for (const cluster of Object.values(clusters ?? {})) await cluster.stop();
-  await hetzner?.stop();
-  if (tofu) rmSync(tofu.dir, { recursive: true, force: true });
 });
 
 describe('a two-region Sovereign', { timeout: 120_000 }, () => {

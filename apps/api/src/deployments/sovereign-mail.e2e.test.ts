@@ -1,16 +1,11 @@
-import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeApiServerEmulator, type KubeObject } from '../../test/fixtures/kube/kube-apiserver.emulator.js';
-import { PDNS_TEST_API_KEY, PowerDnsServer } from '../../test/fixtures/powerdns/powerdns-server.js';
 import { eventually } from '../../test/helpers/eventually.js';
-import { startHetzner } from '../../test/helpers/hetzner.js';
 import { convergedKit } from '../../test/helpers/kit.js';
 import { provisionRequest } from '../../test/helpers/provision-request.js';
-import { signIn } from '../../test/helpers/sign-in.js';
-import { SmtpPeer } from '../../test/helpers/smtp-peer.js';
-import { startTestApp, type TestApp } from '../../test/helpers/test-app.js';
-import { fixtureTofuBin } from '../../test/helpers/tofu-bin.js';
+import { type ProvisioningStack, startProvisioningStack } from '../../test/helpers/provisioning-stack.js';
+import type { TestApp } from '../../test/helpers/test-app.js';
 import { SECRET_KEYS, type SecretKeys } from '../crypto/keys.js';
 import { kubeconfigTokenOf } from './run-secrets.js';
 
@@ -25,25 +20,12 @@ const SMTP = {
   from: 'Omantel Cloud <no-reply@omantel.example>',
 };
 
-let pdns: PowerDnsServer;
+let stack: ProvisioningStack;
 let kube: KubeApiServerEmulator;
-let smtp: SmtpPeer;
 let t: TestApp;
 let base: string;
-let cookie: string;
-let tofu: ReturnType<typeof fixtureTofuBin>;
-let hetzner: Awaited<ReturnType<typeof startHetzner>>;
 let db: pg.Client;
-
-async function api(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, text, json: () => JSON.parse(text) };
-}
+const api = (method: string, path: string, body?: unknown) => stack.api(method, path, body);
 
 /** Runs the deployment to `ready`: the kubeconfig post-back of the emulator, then the converged kit. */
 async function runToReady(id: string): Promise<void> {
@@ -96,42 +78,19 @@ async function databaseDump(): Promise<string> {
 }
 
 beforeAll(async () => {
-  pdns = new PowerDnsServer();
-  await pdns.start();
   // The new Sovereign's API, its kit converged; without catalyst-system, which the run must create.
   kube = new KubeApiServerEmulator({ tls: true });
   await kube.start();
   convergedKit(kube);
-  smtp = new SmtpPeer();
-  tofu = fixtureTofuBin({ publicIpv4: '127.0.0.1' });
-  hetzner = await startHetzner();
-  t = await startTestApp({
-    env: {
-      SMTP_URL: await smtp.start(),
-      CATALYST_ADMIN_EMAILS: 'ops@catalyst.test',
-      PDNS_API_URL: pdns.apiUrl,
-      PDNS_API_KEY: PDNS_TEST_API_KEY,
-      CATALYST_NAMESERVERS: 'ns1.catalyst.test,ns2.catalyst.test',
-      CATALYST_TOFU_BIN: tofu.bin,
-      CATALYST_TOFU_WORKDIR: `${tofu.dir}/work`,
-      HCLOUD_ENDPOINT: hetzner.baseUrl,
-      CATALYST_MAX_RUNS_PER_PROJECT: '5',
-      CATALYST_KUBE_API_PORT: String(kube.port),
-    },
+  stack = await startProvisioningStack({
+    publicIpv4: '127.0.0.1',
+    env: { CATALYST_MAX_RUNS_PER_PROJECT: '5', CATALYST_KUBE_API_PORT: String(kube.port) },
   });
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-  cookie = await signIn(t.app, smtp, 'ops@catalyst.test');
-  db = new pg.Client({ connectionString: t.databaseUrl });
-  await db.connect();
+  ({ t, base, db } = stack);
 });
 afterAll(async () => {
-  await db.end();
-  await t.close();
-  await smtp.stop();
-  await pdns.stop();
+  await stack.close();
   await kube.stop();
-  await hetzner.stop();
 });
 
 describe("the Sovereign's own mail", { timeout: 120_000 }, () => {

@@ -9,14 +9,14 @@ import {
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../common/app-error.js';
+import { AppError, ForbiddenError, ValidationError } from '../common/app-error.js';
 import { LOGGER } from '../common/tokens.js';
 import { toFieldIssues } from '../common/zod-issues.js';
-import { DeploymentsController } from '../deployments/deployments.controller.js';
+import { DeploymentsController, deploymentIdParam } from '../deployments/deployments.controller.js';
 import { DeploymentsService } from '../deployments/deployments.service.js';
 import { slugParam, TenantsController } from '../tenants/tenants.controller.js';
 import { TenantsService } from '../tenants/tenants.service.js';
-import type { McpCaller } from './tool.js';
+import { installIdSchema, type McpCaller } from './tool.js';
 import { assertInScope, McpToolRegistry } from './tool-registry.js';
 
 /** The server's name and version in the MCP handshake. */
@@ -97,7 +97,7 @@ export class McpServerFactory {
         (uri, variables) =>
           guarded(this.logger, uri, async () => {
             if (!this.tools.allows(EVENTS_ROUTE, caller.principal)) throw new ForbiddenError();
-            const id = parsed('id', deploymentIdSchema, variables.id);
+            const id = parsed('id', deploymentIdParam, variables.id);
             const tail = await ctx.get(DeploymentsService).tail(id, MCP_LOG_TAIL_MAX);
             return {
               contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(tail) }],
@@ -119,17 +119,12 @@ export class McpServerFactory {
           const slug = parsed('slug', slugParam, variables.slug);
           const id = parsed('id', installIdSchema, variables.id);
           assertInScope(caller, slug);
-          const apps = await ctx.get(TenantsService).installs(slug, caller.principal);
-          const app = apps.find((a) => a.id === id);
-          if (!app) throw new NotFoundError('No such installed app', 'app_not_found');
+          const app = await ctx.get(TenantsService).installed(slug, id, caller.principal);
           return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(app) }] };
         }),
     );
   }
 }
-
-const deploymentIdSchema = z.uuid({ message: 'Not a deployment id' });
-const installIdSchema = z.uuid({ message: 'Not an installed app id' });
 
 /** A URI template variable parsed with the route's own parameter schema (400-style issues when it does not fit). */
 function parsed<T>(name: string, schema: z.ZodType<T>, value: string | string[] | undefined): T {

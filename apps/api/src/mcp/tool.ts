@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Principal } from '../auth/roles.decorator.js';
 
 /** Who is calling over MCP: the token's owner with their current roles, and the token's org scope. */
@@ -43,3 +43,6 @@ export interface ToolDefinition<S extends z.ZodObject = z.ZodObject> {
 export function defineTool<S extends z.ZodObject>(tool: ToolDefinition<S>): ToolDefinition {
   return tool as unknown as ToolDefinition;
 }
+
+/** An installed app's id, as the tools and the app-status resource take it. */
+export const installIdSchema = z.uuid({ message: 'Not an installed app id' });

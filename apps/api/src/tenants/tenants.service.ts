@@ -174,6 +174,13 @@ export class TenantsService {
     }));
   }
 
+  /** One installed app of the org (any member), as the list shows it; 404 app_not_found when it has none such. */
+  async installed(slug: string, id: string, user: Principal): Promise<AppInstall> {
+    const app = (await this.installs(slug, user)).find((a) => a.id === id);
+    if (!app) throw new NotFoundError('No such installed app', 'app_not_found');
+    return app;
+  }
+
   /** A failed app is tried again: `installing`, and Flux is asked to reconcile its release. */
   async retry(slug: string, id: string, user: Principal): Promise<AppInstall> {
     return this.request(

@@ -46,3 +46,17 @@ export function describeError(error: unknown): string {
   if (isApiError(error)) return error.message;
   return error instanceof Error && error.message ? error.message : 'Something went wrong. Try again.';
 }
+
+/**
+ * Shows an api refusal where it belongs: next to the fields its issues name (`setErrors`), or else as the form's
+ * problem that belongs to no single field (`setProblem`).
+ */
+export function showApiError(
+  error: unknown,
+  setErrors: (errors: FieldErrors) => void,
+  setProblem: (problem: string) => void,
+): void {
+  const fields = fieldErrorsFromApi(error);
+  if (Object.keys(fields).length > 0) setErrors(fields);
+  else setProblem(describeError(error));
+}

@@ -3,16 +3,14 @@ import { z } from 'zod';
 import { BssController } from '../../bss/bss.controller.js';
 import { BssService } from '../../bss/bss.service.js';
 import { ComponentsService } from '../../deployments/components.service.js';
-import { DeploymentsController } from '../../deployments/deployments.controller.js';
+import { DeploymentsController, deploymentIdParam } from '../../deployments/deployments.controller.js';
 import { DeploymentsService } from '../../deployments/deployments.service.js';
 import { CHECK_LIMIT, DomainsController } from '../../domains/domains.controller.js';
 import { DomainsService } from '../../domains/domains.service.js';
 import { RateLimitService } from '../../ratelimit/rate-limit.service.js';
 import { defineTool } from '../tool.js';
 
-const deploymentId = z
-  .uuid({ message: 'Not a deployment id' })
-  .describe('The deployment id (see list_deployments)');
+const deploymentId = deploymentIdParam.describe('The deployment id (see list_deployments)');
 
 /** The Sovereign admin's tools: the business (tenants, orders) and the provisioning runs. */
 export const adminTools = [

@@ -2,17 +2,14 @@ import { createEnvironmentSchema, environmentNameSchema, installAppSchema } from
 import { z } from 'zod';
 import { AuthController } from '../../auth/auth.controller.js';
 import { AuthService } from '../../auth/auth.service.js';
-import { NotFoundError } from '../../common/app-error.js';
 import { slugParam, TenantsController } from '../../tenants/tenants.controller.js';
 import { TenantsService } from '../../tenants/tenants.service.js';
-import { defineTool } from '../tool.js';
+import { defineTool, installIdSchema } from '../tool.js';
 
 /** An organisation, as the routes' `:slug` parameter parses it. */
 const org = slugParam.describe('The organisation slug (see list_orgs)');
 const environment = environmentNameSchema.describe('The environment name (see list_environments)');
-const installId = z
-  .uuid({ message: 'Not an installed app id' })
-  .describe('The installed app id (from install_app or list_apps)');
+const installId = installIdSchema.describe('The installed app id (from install_app or list_apps)');
 
 /** Everyone's tools: who am I, and a tenant's own organisations, environments and apps. */
 export const tenantTools = [
@@ -117,10 +114,7 @@ export const tenantTools = [
     orgField: 'org',
     readOnly: true,
     async handler(ctx, input) {
-      const apps = await ctx.get(TenantsService).installs(input.org, ctx.caller.principal);
-      const app = apps.find((a) => a.id === input.installId);
-      if (!app) throw new NotFoundError('No such installed app', 'app_not_found');
-      return app;
+      return ctx.get(TenantsService).installed(input.org, input.installId, ctx.caller.principal);
     },
   }),
   defineTool({

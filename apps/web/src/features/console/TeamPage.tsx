@@ -3,10 +3,11 @@ import { type FormEvent, useRef, useState } from 'react';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { DataTable } from '../../components/DataTable';
 import { Field } from '../../components/Field';
+import { FormSubmit } from '../../components/FormSubmit';
 import { PageHeader } from '../../components/PageHeader';
 import { SuccessNotice } from '../../components/SuccessNotice';
 import { formatDate } from '../../lib/dates';
-import { describeError, fieldErrorsFromApi, fieldErrorsFromIssues } from '../../lib/forms';
+import { describeError, fieldErrorsFromIssues, showApiError } from '../../lib/forms';
 import { useMe } from '../auth/queries';
 import { useInviteToTeam, useSetTeamRole, useTeam } from './queries';
 
@@ -222,9 +223,7 @@ function InviteForm({ onInvited }: { onInvited: (text: string) => void }) {
         onInvited(`Invitation sent to ${user.email}${admin ? ` (${ADMIN})` : ''}.`);
       },
       onError: (error) => {
-        const fields = fieldErrorsFromApi(error);
-        if (Object.keys(fields).length > 0) setErrors(fields);
-        else setProblem(describeError(error));
+        showApiError(error, setErrors, setProblem);
         emailRef.current?.focus();
       },
     });
@@ -270,15 +269,9 @@ function InviteForm({ onInvited }: { onInvited: (text: string) => void }) {
           />
         )}
       </Field>
-      {problem && (
-        <p className="alert alert--error" role="alert">
-          {problem}
-        </p>
-      )}
-      <button type="submit" className="button" disabled={invite.isPending}>
-        {invite.isPending && <span className="spinner spinner--inline" aria-hidden="true" />}
+      <FormSubmit problem={problem} pending={invite.isPending}>
         Send invitation
-      </button>
+      </FormSubmit>
     </form>
   );
 }

@@ -9,10 +9,11 @@ import { type FormEvent, useRef, useState } from 'react';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { DataTable } from '../../components/DataTable';
 import { Field } from '../../components/Field';
+import { FormSubmit } from '../../components/FormSubmit';
 import { QueryState } from '../../components/QueryState';
 import { SuccessNotice } from '../../components/SuccessNotice';
 import { formatDate } from '../../lib/dates';
-import { describeError, fieldErrorsFromApi, fieldErrorsFromIssues } from '../../lib/forms';
+import { describeError, fieldErrorsFromIssues, showApiError } from '../../lib/forms';
 import { isApiError } from '../../lib/http';
 import { useMe } from '../auth/queries';
 import { useChangeMemberRole, useInviteMember, useMembers, useRemoveMember } from './queries';
@@ -196,9 +197,7 @@ function InviteForm({ org, onInvited }: { org: Org; onInvited: (text: string) =>
         if (isApiError(error, 'already_member')) {
           setErrors({ email: `${parsed.data.email} already belongs to ${org.name}.` });
         } else {
-          const fields = fieldErrorsFromApi(error);
-          if (Object.keys(fields).length > 0) setErrors(fields);
-          else setProblem(describeError(error));
+          showApiError(error, setErrors, setProblem);
         }
         emailRef.current?.focus();
       },
@@ -241,15 +240,9 @@ function InviteForm({ org, onInvited }: { org: Org; onInvited: (text: string) =>
           </select>
         )}
       </Field>
-      {problem && (
-        <p className="alert alert--error" role="alert">
-          {problem}
-        </p>
-      )}
-      <button type="submit" className="button" disabled={invite.isPending}>
-        {invite.isPending && <span className="spinner spinner--inline" aria-hidden="true" />}
+      <FormSubmit problem={problem} pending={invite.isPending}>
         Send invitation
-      </button>
+      </FormSubmit>
     </form>
   );
 }

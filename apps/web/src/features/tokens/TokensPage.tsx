@@ -9,10 +9,11 @@ import { type FormEvent, useRef, useState } from 'react';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { DataTable } from '../../components/DataTable';
 import { Field } from '../../components/Field';
+import { FormSubmit } from '../../components/FormSubmit';
 import { PageHeader } from '../../components/PageHeader';
 import { SuccessNotice } from '../../components/SuccessNotice';
 import { formatDate, formatDateTime } from '../../lib/dates';
-import { describeError, fieldErrorsFromApi, fieldErrorsFromIssues } from '../../lib/forms';
+import { describeError, fieldErrorsFromIssues, showApiError } from '../../lib/forms';
 import { useOrgs } from '../marketplace/queries';
 import { claudeCodeCommand, mcpEndpoint, mcpServersJson } from './mcpSnippet';
 import { useCreateToken, useRevokeToken, useTokens } from './queries';
@@ -223,9 +224,7 @@ function CreateTokenForm({ onCreated }: { onCreated: (token: CreatedToken) => vo
         onCreated(token);
       },
       onError: (error) => {
-        const fields = fieldErrorsFromApi(error);
-        if (Object.keys(fields).length > 0) setErrors(fields);
-        else setProblem(describeError(error));
+        showApiError(error, setErrors, setProblem);
       },
     });
   };
@@ -290,15 +289,9 @@ function CreateTokenForm({ onCreated }: { onCreated: (token: CreatedToken) => vo
           </select>
         )}
       </Field>
-      {problem && (
-        <p className="alert alert--error" role="alert">
-          {problem}
-        </p>
-      )}
-      <button type="submit" className="button" disabled={create.isPending}>
-        {create.isPending && <span className="spinner spinner--inline" aria-hidden="true" />}
+      <FormSubmit problem={problem} pending={create.isPending}>
         Create token
-      </button>
+      </FormSubmit>
     </form>
   );
 }
