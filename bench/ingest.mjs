@@ -26,6 +26,8 @@ const WATCHERS = SMOKE ? [1, 10, 20] : [1, 100, 1000];
 const LINES = SMOKE ? 200 : 2000;
 /** A run still storing after this long is cut: its rate counts the lines stored by then. */
 const DEADLINE_MS = SMOKE ? 20_000 : 25_000;
+/** A pause between runs, so one starts on an api that has finished closing the last run's streams. */
+const SETTLE_MS = SMOKE ? 100 : 2_000;
 
 const dir = mkdtempSync(join(tmpdir(), 'catalyst-bench-ingest-'));
 const workdir = join(dir, 'work');
@@ -83,6 +85,9 @@ try {
   for (let rep = 0; rep < REPEATS; rep++) {
     for (const [k, watchers] of WATCHERS.entries()) {
       if (results[k].some((r) => r.cut)) continue;
+      // The last run's readers are gone and their sockets closed before this one starts: no count pays for
+      // another's teardown.
+      await sleep(SETTLE_MS);
       results[k].push(await measure(watchers));
     }
   }

@@ -4,6 +4,7 @@ import { CONFIG, type Config } from '../config/config.js';
 import { DeploymentFeed, type StreamAccess, StreamReader } from './deployment-stream.js';
 import { DeploymentsRepository } from './deployments.repository.js';
 import { DeploymentEventsHub } from './events.hub.js';
+import { IngestBacklog } from './ingest-backlog.js';
 
 /**
  * This process's live feeds, one per deployment somebody here is reading: made by its first reader, closed
@@ -16,6 +17,7 @@ export class DeploymentFeeds {
   constructor(
     private readonly repo: DeploymentsRepository,
     private readonly hub: DeploymentEventsHub,
+    private readonly backlog: IngestBacklog,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
@@ -51,6 +53,7 @@ export class DeploymentFeeds {
         id,
         this.repo,
         this.hub,
+        this.backlog,
         this.config.streams.stallSeconds * 1000,
         () => {
           if (this.feeds.get(id) === feed) this.feeds.delete(id);

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type DeploymentStatus, terminalStatuses } from '@catalyst/contracts';
 import type { DeploymentsRepository, EventRow } from './deployments.repository.js';
 import type { DeploymentEventsHub } from './events.hub.js';
+import type { IngestBacklog } from './ingest-backlog.js';
 
 const PING_MS = 15_000;
 /** Re-reads the rows now and then in case a NOTIFY was lost (the listener reconnecting, say). */
@@ -118,6 +119,7 @@ export class StreamReader {
  * waiting for the socket to drain between writes, so a slow reader holds one write's worth of memory, never
  * more; one whose socket does not drain within the stall timeout is dropped. A reader goes live only in the
  * same turn of the event loop as the check that it has reached `head`, so no event is missed or sent twice.
+ * While this process stores a burst of output, reads wait for it to pass (IngestBacklog): the run goes first.
  */
 export class DeploymentFeed {
   private head = 0;
@@ -136,6 +138,7 @@ export class DeploymentFeed {
     readonly id: string,
     private readonly repo: DeploymentsRepository,
     hub: DeploymentEventsHub,
+    private readonly backlog: IngestBacklog,
     private readonly stallMs: number,
     private readonly onIdle: (feed: DeploymentFeed) => void,
   ) {
@@ -217,6 +220,9 @@ export class DeploymentFeed {
       do {
         this.pullAgain = false;
         for (;;) {
+          // A burst this process is storing goes first; its events are then read in as few pages as they fill.
+          await this.backlog.passed();
+          if (this.closed) return;
           const rows = await this.repo.eventsAfter(this.id, this.head, PAGE);
           if (!rows.length) break;
           const frames = rows.map(frameOf);

@@ -9,6 +9,7 @@ import { DeploymentsController } from './deployments.controller.js';
 import { DeploymentsRepository } from './deployments.repository.js';
 import { DeploymentsService } from './deployments.service.js';
 import { DeploymentEventsHub } from './events.hub.js';
+import { IngestBacklog } from './ingest-backlog.js';
 import { RunScheduler } from './run.scheduler.js';
 import { RunService } from './run.service.js';
 import { StreamSlots } from './stream-slots.js';
@@ -23,6 +24,7 @@ import { StreamSlots } from './stream-slots.js';
     DeploymentEventsHub,
     DeploymentFeeds,
     DeploymentStreamService,
+    { provide: IngestBacklog, useFactory: () => new IngestBacklog() },
     RunScheduler,
     RunService,
     StreamSlots,

@@ -10,6 +10,7 @@ import { startTestApp } from '../../test/helpers/test-app.js';
 import { fixtureTofuBin } from '../../test/helpers/tofu-bin.js';
 import { DeploymentsRepository, type EventRow } from './deployments.repository.js';
 import { DeploymentsService } from './deployments.service.js';
+import { IngestBacklog } from './ingest-backlog.js';
 import { RunScheduler } from './run.scheduler.js';
 import { FencedRunWrites, LEASE_LOST, LeaseLostError, RunLease } from './run-lease.js';
 import { IllegalTransition, transition } from './run-state.js';
@@ -194,6 +195,44 @@ describe('a run lease as a write fence', { timeout: 120_000 }, () => {
       // failed → queued is one (a retry): it is written.
       await writes.moveTo('queued');
       expect((await app.row(id))?.status).toBe('queued');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('tells the ingest backlog of a burst (events queued behind a write in flight) until every event is stored', async () => {
+    const app = await runApp({ CATALYST_TOFU_BIN: '/nonexistent/tofu' });
+    try {
+      const id = await app.create('burst');
+      await eventually('preflight to fail', async () => (await app.row(id))?.status === 'failed');
+      await app.db.query(
+        `update deployments set lease_owner = 'replica-a', lease_expires_at = now() + interval '10 minutes' where id = $1`,
+        [id],
+      );
+      const backlog = new IngestBacklog({ quietMs: 0, maxWaitMs: 60_000 });
+      const writes = new FencedRunWrites(app.repo, new RunLease(id, 'replica-a'), backlog);
+      const line = (n: number) =>
+        ({ type: 'log', phase: 'tofu-apply', stream: 'stdout', line: `l${n}` }) as const;
+
+      // One event at a time is no burst: nothing was waiting behind a write.
+      await writes.appendEvent(line(1));
+      await writes.eventsStored();
+      expect(backlog.inBurst).toBe(false);
+
+      // Three at once: the first is written while the other two wait for it.
+      const stored = [2, 3, 4].map((n) => writes.appendEvent(line(n)));
+      expect(backlog.inBurst).toBe(true);
+      await stored[0];
+      expect(backlog.inBurst).toBe(true);
+      await Promise.all(stored);
+      await writes.eventsStored();
+      expect(backlog.inBurst).toBe(false);
+      expect((await app.events(id)).slice(-4).map((e) => (e.payload as { line?: string }).line)).toEqual([
+        'l1',
+        'l2',
+        'l3',
+        'l4',
+      ]);
     } finally {
       await app.close();
     }

@@ -6,6 +6,7 @@ import type {
   PhasePatch,
   RegionPatch,
 } from './deployments.repository.js';
+import type { IngestBacklog } from './ingest-backlog.js';
 import { type DeploymentTransition, transition, transitionPhase } from './run-state.js';
 
 /** The api is shutting down: the run pauses where it is, and another replica (or this one, restarted) resumes it. */
@@ -66,10 +67,13 @@ export class FencedRunWrites {
     reject: (error: unknown) => void;
   }[] = [];
   private writing?: Promise<void>;
+  /** Events were queued behind the write in flight: a burst, told to `backlog` until the queue is empty. */
+  private behind = false;
 
   constructor(
     private readonly repo: DeploymentsRepository,
     private readonly lease: RunLease,
+    private readonly backlog?: IngestBacklog,
   ) {}
 
   /**
@@ -138,6 +142,10 @@ export class FencedRunWrites {
   appendEvent(event: DeploymentEventInput): Promise<number> {
     return new Promise((resolve, reject) => {
       this.queued.push({ event, resolve, reject });
+      if (this.writing && !this.behind) {
+        this.behind = true;
+        this.backlog?.fellBehind();
+      }
       this.startWriting();
     });
   }
@@ -162,6 +170,17 @@ export class FencedRunWrites {
   }
 
   private async writeQueued(): Promise<void> {
+    try {
+      await this.writeBatches();
+    } finally {
+      if (this.behind) {
+        this.behind = false;
+        this.backlog?.caughtUp();
+      }
+    }
+  }
+
+  private async writeBatches(): Promise<void> {
     const { deploymentId, owner } = this.lease;
     while (this.queued.length) {
       const batch = this.queued.splice(0, EVENTS_PER_WRITE);

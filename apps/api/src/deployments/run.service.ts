@@ -11,6 +11,7 @@ import { DomainsService } from '../domains/domains.service.js';
 import { HelmwatchService } from '../helmwatch/helmwatch.service.js';
 import { PhaseFailed } from './deployments.errors.js';
 import { type DeploymentPatch, DeploymentsRepository, type PhasePatch } from './deployments.repository.js';
+import { IngestBacklog } from './ingest-backlog.js';
 import { bootstrapKit } from './phases/bootstrap-kit.js';
 import { dns } from './phases/dns.js';
 import { fluxBootstrap } from './phases/flux-bootstrap.js';
@@ -60,8 +61,9 @@ export class RunService {
     domains: DomainsService,
     sealer: Sealer,
     helm: HelmwatchService,
+    backlog: IngestBacklog,
   ) {
-    this.deps = { config, database, logger, keys, repo, domains, sealer, helm };
+    this.deps = { config, database, logger, keys, repo, domains, sealer, helm, backlog };
   }
 
   /** Runs the provision phases from the first one not yet succeeded, until the run stops. */

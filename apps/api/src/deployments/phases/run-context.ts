@@ -7,6 +7,7 @@ import type { Database } from '../../database/database.js';
 import type { DomainsService } from '../../domains/domains.service.js';
 import type { HelmwatchService } from '../../helmwatch/helmwatch.service.js';
 import type { DeploymentRow, DeploymentsRepository } from '../deployments.repository.js';
+import type { IngestBacklog } from '../ingest-backlog.js';
 import { passwordOf, Redactor } from '../redactor.js';
 import { FencedRunWrites, type RunLease } from '../run-lease.js';
 import { k3sJoinToken, kubeconfigTokenOf } from '../run-secrets.js';
@@ -24,6 +25,8 @@ export interface RunDeps {
   domains: DomainsService;
   sealer: Sealer;
   helm: HelmwatchService;
+  /** Marks the run's output bursts, which readers' fan-out waits out (ingest-backlog.ts). */
+  backlog: IngestBacklog;
 }
 
 /** One run as its phases see it: the deployment, its secrets' redactor, its fenced writes and workdir. */
@@ -99,7 +102,7 @@ export async function createRunContext(lease: RunLease, deps: RunDeps): Promise<
     smtpPassword,
     smtpPassword && encodeURIComponent(smtpPassword),
   ]);
-  const writes = new FencedRunWrites(repo, lease);
+  const writes = new FencedRunWrites(repo, lease, deps.backlog);
   const workdir = workdirFor(config.deployments.tofuWorkdir, row.fqdn);
   const stateSchema = tofuStateSchema(id);
   const emit = async (event: DeploymentEventInput) => {
