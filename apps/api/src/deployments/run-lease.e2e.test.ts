@@ -83,6 +83,16 @@ async function runApp(env: Record<string, string>) {
         name,
       ])
     ).rows[0]?.status;
+  /** A run that failed in preflight, its lease then given to 'replica-a' (a writer the test drives by hand). */
+  const heldFailedRun = async (subdomain: string) => {
+    const id = await create(subdomain);
+    await eventually('preflight to fail', async () => (await row(id))?.status === 'failed');
+    await db.query(
+      `update deployments set lease_owner = 'replica-a', lease_expires_at = now() + interval '10 minutes' where id = $1`,
+      [id],
+    );
+    return id;
+  };
   const applyExited = () =>
     readInvocations(tofu.logPath).some((run) => run.argv[0] === 'apply' && run.exit !== undefined);
   const close = async () => {
@@ -92,7 +102,20 @@ async function runApp(env: Record<string, string>) {
     await t.close();
     rmSync(tofu.dir, { recursive: true, force: true });
   };
-  return { tofu, db, service, repo, scheduler, create, events, row, phaseStatus, applyExited, close };
+  return {
+    tofu,
+    db,
+    service,
+    repo,
+    scheduler,
+    create,
+    heldFailedRun,
+    events,
+    row,
+    phaseStatus,
+    applyExited,
+    close,
+  };
 }
 
 const isLine = (event: EventRow, text: string) =>
@@ -168,12 +191,7 @@ describe('a run lease as a write fence', { timeout: 120_000 }, () => {
   it('checks every status move against the row it locks: an illegal or stale move writes nothing', async () => {
     const app = await runApp({ CATALYST_TOFU_BIN: '/nonexistent/tofu' });
     try {
-      const id = await app.create('moves');
-      await eventually('preflight to fail', async () => (await app.row(id))?.status === 'failed');
-      await app.db.query(
-        `update deployments set lease_owner = 'replica-a', lease_expires_at = now() + interval '10 minutes' where id = $1`,
-        [id],
-      );
+      const id = await app.heldFailedRun('moves');
       const writes = new FencedRunWrites(app.repo, new RunLease(id, 'replica-a'));
       const snapshot = async () => ({
         row: (await app.db.query('select * from deployments where id = $1', [id])).rows[0],
@@ -203,12 +221,7 @@ describe('a run lease as a write fence', { timeout: 120_000 }, () => {
   it('tells the ingest backlog of a burst (events queued behind a write in flight) until every event is stored', async () => {
     const app = await runApp({ CATALYST_TOFU_BIN: '/nonexistent/tofu' });
     try {
-      const id = await app.create('burst');
-      await eventually('preflight to fail', async () => (await app.row(id))?.status === 'failed');
-      await app.db.query(
-        `update deployments set lease_owner = 'replica-a', lease_expires_at = now() + interval '10 minutes' where id = $1`,
-        [id],
-      );
+      const id = await app.heldFailedRun('burst');
       const backlog = new IngestBacklog({ quietMs: 0, maxWaitMs: 60_000 });
       const writes = new FencedRunWrites(app.repo, new RunLease(id, 'replica-a'), backlog);
       const line = (n: number) =>
