@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OutboxMail } from '@catalyst/contracts';
 import { Inject, Injectable } from '@nestjs/common';
@@ -8,6 +8,10 @@ import { CONFIG, type Config } from '../config/config.js';
 import { Sealer } from '../crypto/sealer.js';
 import type { RenderedMail } from './mail.templates.js';
 import { MailOutboxRepository } from './mail-outbox.repository.js';
+
+const DAY_MS = 86_400_000;
+/** The names keep() gives its files: `<created-at, ISO with - for : and .>-<row id>.txt`. */
+const OUTBOX_FILE = /^\d{4}-\d{2}-\d{2}T[\d-]+Z-[0-9a-f-]{36}\.txt$/;
 
 /**
  * Where mail waits while SMTP_URL is unset. Bodies hold sign-in codes, so they never reach the log:
@@ -49,6 +53,29 @@ export class DevOutbox {
       return;
     }
     this.logger.warn({ to, file }, `mail to ${to} queued in the dev outbox: ${file}`);
+  }
+
+  /**
+   * Deletes the outbox's files older than CATALYST_RETENTION_MAIL_DAYS, as the retention sweep deletes their rows:
+   * they hold sign-in codes in plain text. Each replica writes (and so sweeps) its own directory; files that are
+   * not the outbox's are left alone. Returns how many went.
+   */
+  async sweepFiles(now = Date.now()): Promise<number> {
+    const days = this.config.retention.mailDays;
+    if (days <= 0) return 0;
+    const names = await readdir(this.directory).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [];
+      throw error;
+    });
+    let deleted = 0;
+    for (const name of names.filter((n) => OUTBOX_FILE.test(n))) {
+      const file = join(this.directory, name);
+      const { mtimeMs } = await stat(file);
+      if (now - mtimeMs < days * DAY_MS) continue;
+      await rm(file, { force: true });
+      deleted++;
+    }
+    return deleted;
   }
 
   async list(limit: number): Promise<OutboxMail[]> {

@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionCookie, startTestApp, type TestApp } from '../../test/helpers/test-app.js';
+import { DevOutbox } from './dev-outbox.js';
 
 const ADMIN = 'root@catalyst.test';
 let t: TestApp;
@@ -99,5 +100,28 @@ describe('dev outbox (no SMTP_URL)', () => {
     const status = await t.app.inject({ method: 'GET', url: '/api/v1/mail-status' });
     expect(status.statusCode).toBe(200);
     expect(status.json()).toEqual({ delivery: 'dev-outbox' });
+  });
+
+  // Last: it adds a mail the listing test above counts.
+  it('sweeps its files after CATALYST_RETENTION_MAIL_DAYS (7), as it sweeps their rows, and leaves other files alone', async () => {
+    const email = 'sweep@catalyst.test';
+    await t.app.inject({ method: 'POST', url: '/auth/pin/request', payload: { email } });
+    const fresh = outboxFileFromLog(email);
+    const old = join(dirname(fresh), '2026-01-01T00-00-00-000Z-00000000-0000-4000-8000-000000000000.txt');
+    const notOurs = join(dirname(fresh), 'notes.txt');
+    writeFileSync(old, 'To: someone\n');
+    writeFileSync(notOurs, 'kept\n');
+    const eightDaysAgo = new Date(Date.now() - 8 * 86_400_000);
+    utimesSync(old, eightDaysAgo, eightDaysAgo);
+    utimesSync(notOurs, eightDaysAgo, eightDaysAgo);
+
+    expect(await t.app.get(DevOutbox).sweepFiles()).toBe(1);
+    expect(existsSync(old)).toBe(false);
+    expect(existsSync(fresh)).toBe(true);
+    expect(existsSync(notOurs)).toBe(true);
+    // Eight days on, the fresh one goes too.
+    await t.app.get(DevOutbox).sweepFiles(Date.now() + 8 * 86_400_000);
+    expect(existsSync(fresh)).toBe(false);
+    expect(existsSync(notOurs)).toBe(true);
   });
 });

@@ -184,6 +184,9 @@ describe('MarketplacePage', () => {
       within(screen.getByTestId('install-row-wordpress-production')).getByTestId('install-status')
         .textContent,
     ).toBe('Running');
+    // The notice follows the install: it no longer says the address is yet to open.
+    expect(screen.getByText('WordPress is running in production: its address is open.')).toBeTruthy();
+    expect(screen.queryByText(/Its address opens once it is running/)).toBeNull();
     await waitFor(() => expect(screen.getByTestId('wallet-balance').textContent).toBe('95.000 OMR'));
 
     // Nothing is in flight any more: no more polling.

@@ -109,6 +109,26 @@ function OrgChooser({ orgs }: { orgs: Org[] }) {
   );
 }
 
+/** An install this page started: its notice follows the install's status as the cluster reports it. */
+interface StartedInstall {
+  id: string;
+  name: string;
+  environment: string;
+}
+
+function installNotice(started: StartedInstall, installs: AppInstall[] | undefined): string | null {
+  const { name, environment } = started;
+  switch (installs?.find((install) => install.id === started.id)?.status ?? 'installing') {
+    case 'installing':
+      return `${name} is being installed in ${environment}. Its address opens once it is running.`;
+    case 'running':
+      return `${name} is running in ${environment}: its address is open.`;
+    default:
+      // Failed, suspended or going away: its row says so, with what can be done.
+      return null;
+  }
+}
+
 function OrgWorkspace({ org }: { org: Org }) {
   const environments = useEnvironments(org.slug);
   const catalog = useCatalogApps();
@@ -122,7 +142,7 @@ function OrgWorkspace({ org }: { org: Org }) {
   const [chosen, setChosen] = useState<string | undefined>();
   const [installingAppId, setInstallingAppId] = useState<string | undefined>();
   const [retryingId, setRetryingId] = useState<string | undefined>();
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | StartedInstall | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [removing, setRemoving] = useState<{ install: AppInstall; name: string } | null>(null);
   const [removeError, setRemoveError] = useState<string | null>(null);
@@ -139,9 +159,7 @@ function OrgWorkspace({ org }: { org: Org }) {
       { environment, appId: app.id },
       {
         onSuccess: (installed) =>
-          setNotice(
-            `${app.name} is being installed in ${installed.environment}. Its address opens once it is running.`,
-          ),
+          setNotice({ id: installed.id, name: app.name, environment: installed.environment }),
         onError: (error) => setProblem(installProblem(app, error)),
         onSettled: () => setInstallingAppId(undefined),
       },
@@ -206,7 +224,9 @@ function OrgWorkspace({ org }: { org: Org }) {
         </QueryState>
       </section>
 
-      <SuccessNotice notice={notice} />
+      <SuccessNotice
+        notice={typeof notice === 'string' ? notice : notice && installNotice(notice, installs.data)}
+      />
       {problem && (
         <p className="alert alert--error" role="alert">
           {problem.text}
