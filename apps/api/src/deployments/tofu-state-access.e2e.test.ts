@@ -43,7 +43,11 @@ const cleanups: (() => Promise<void>)[] = [];
 /** Cluster-wide roles the external-database tests leave (tofu's first, then the api users that made them). */
 const rolesToDrop: string[] = [];
 
+/** A variable of the api's own environment: no tofu process may see it. */
+const API_ONLY = 'CATALYST_TEST_API_ONLY_VARIABLE';
+
 beforeAll(async () => {
+  process.env[API_ONLY] = 'the api process has it';
   pdns = new PowerDnsServer();
   await pdns.start();
   tofu = fixtureTofuBin();
@@ -57,6 +61,7 @@ beforeAll(async () => {
   mkdirSync(join(mirror, 'registry.opentofu.org/hashicorp/tls/4.2.1', platform), { recursive: true });
 });
 afterAll(async () => {
+  delete process.env[API_ONLY];
   for (const cleanup of cleanups.reverse()) await cleanup();
   if (rolesToDrop.length > 0) {
     // Their databases are gone, and with them every right these roles held.
@@ -146,6 +151,18 @@ describe('tofu on its own database role', () => {
     const runs = readInvocations(tofu.logPath).filter((r) => r.cwd === workdir);
     expect(runs.map((r) => r.argv[0])).toEqual(['init', 'plan']);
     for (const r of runs) expect(r.pgUser).toBe(role);
+  });
+
+  it("gives no tofu process the api's own environment, `tofu version` in preflight included", () => {
+    const runs = readInvocations(tofu.logPath);
+    expect(runs.map((r) => r.argv[0])).toEqual(expect.arrayContaining(['version', 'init', 'plan']));
+    for (const r of runs) {
+      expect(r.envKeys, r.argv[0]).not.toContain(API_ONLY);
+      expect(
+        r.envKeys.filter((key) => !key.startsWith('CATALYST_TOFU_FIXTURE_')),
+        r.argv[0],
+      ).not.toEqual(expect.arrayContaining([expect.stringMatching(/^(CATALYST_|DATABASE_URL$)/)]));
+    }
   });
 
   it('lets that role read and write its state, and nothing of the api', async () => {

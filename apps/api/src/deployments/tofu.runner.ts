@@ -21,6 +21,11 @@ export interface TofuRunOptions {
 const PAUSE_AT_LINES = 2_000;
 const RESUME_AT_LINES = 500;
 
+/** The whole environment of a tofu process: `env` plus PATH and HOME, none of the api's own variables. */
+export function tofuProcessEnv(env: Record<string, string> = {}): Record<string, string> {
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env };
+}
+
 /** Thrown when the tofu binary cannot be started at all. */
 export class TofuNotFoundError extends Error {}
 
@@ -31,7 +36,7 @@ export class TofuNotFoundError extends Error {}
 export async function runTofu(args: string[], options: TofuRunOptions): Promise<TofuResult> {
   const child = execa(options.bin, args, {
     cwd: options.cwd,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...options.env },
+    env: tofuProcessEnv(options.env),
     extendEnv: false,
     reject: false,
     detached: true,

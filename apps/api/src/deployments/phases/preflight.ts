@@ -1,5 +1,6 @@
 import { execa } from 'execa';
 import { PhaseFailed } from '../deployments.errors.js';
+import { tofuProcessEnv } from '../tofu.runner.js';
 import type { RunContext } from './run-context.js';
 import { stage } from './tofu.js';
 
@@ -11,7 +12,12 @@ export async function preflight(ctx: RunContext): Promise<void> {
       'The Hetzner token is no longer stored (it is deleted when a run stops); retry with the token',
     );
   }
-  const version = await execa(tofuBin, ['version'], { reject: false, timeout: 30_000 });
+  const version = await execa(tofuBin, ['version'], {
+    env: tofuProcessEnv(),
+    extendEnv: false,
+    reject: false,
+    timeout: 30_000,
+  });
   if (version.failed || version.exitCode !== 0) {
     throw new PhaseFailed(
       `OpenTofu was not found at "${tofuBin}". Install OpenTofu 1.10 or newer ` +
