@@ -1,6 +1,6 @@
 import { deploymentSchema } from '@catalyst/contracts';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eventually } from '../../test/helpers/eventually.js';
 import { provisionRequest } from '../../test/helpers/provision-request.js';
 import { signIn } from '../../test/helpers/sign-in.js';
@@ -138,5 +138,59 @@ describe('GET /api/v1/deployments/:id (one query)', () => {
     const response = await get('00000000-0000-4000-8000-000000000000');
     expect(response.statusCode).toBe(404);
     expect(response.json().error.code).toBe('deployment_not_found');
+  });
+});
+
+describe('GET /api/v1/deployments', () => {
+  it('lists every deployment exactly as its own snapshot, reading the parts of all of them in three queries', async () => {
+    const create = async (subdomain: string, regions: string[]) => {
+      const created = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/deployments',
+        headers: { cookie },
+        payload: provisionRequest({
+          topology: {
+            haEnabled: false,
+            regions: regions.map((cloudRegion) => ({
+              provider: 'hetzner',
+              cloudRegion,
+              controlPlaneSize: 'cpx32',
+              workerSize: 'cpx42',
+              workerCount: 1,
+            })),
+          },
+          domain: { mode: 'pool', poolDomain: 'omani.works', subdomain },
+        }),
+      });
+      expect(created.statusCode).toBe(201);
+      const { id } = created.json();
+      await eventually(
+        'the run to stop',
+        async () => !['queued', 'running'].includes((await get(id)).json().status),
+      );
+      return id as string;
+    };
+    const one = await create('list-one', ['fsn1']);
+    const two = await create('list-two', ['fsn1', 'nbg1']);
+    await db.query(
+      `insert into deployment_components (deployment_id, region, component_id, state, message)
+       values ($1, 'nbg1', 'cilium', 'installed', null), ($2, 'fsn1', 'cilium', 'failed', 'crash loop')
+       on conflict (deployment_id, region, component_id)
+       do update set state = excluded.state, message = excluded.message`,
+      [two, one],
+    );
+
+    const repo = t.app.get(DeploymentsRepository);
+    const perDeployment = (['phases', 'regions', 'components'] as const).map((read) => vi.spyOn(repo, read));
+    const listed = await t.app.inject({ method: 'GET', url: '/api/v1/deployments', headers: { cookie } });
+    expect(listed.statusCode).toBe(200);
+    const { deployments } = listed.json() as { deployments: { id: string }[] };
+    for (const spy of perDeployment) expect(spy).not.toHaveBeenCalled();
+    for (const spy of perDeployment) spy.mockRestore();
+
+    expect(deployments.map((d) => d.id)).toEqual(expect.arrayContaining([one, two]));
+    for (const listedOne of deployments) expect(listedOne).toEqual((await get(listedOne.id)).json());
+    const listedTwo = deployments.find((d) => d.id === two) as unknown as { regions: { region: string }[] };
+    expect(listedTwo.regions.map((r) => r.region)).toEqual(['fsn1', 'nbg1']);
   });
 });

@@ -101,6 +101,37 @@ export class DeploymentsRepository {
     return this.db.select().from(deployments).orderBy(desc(deployments.createdAt));
   }
 
+  /** The phases, regions and components of every deployment in `ids`, by deployment: three queries for a list. */
+  async partsOf(ids: string[]): Promise<{
+    phases: Map<string, PhaseRow[]>;
+    regions: Map<string, RegionRow[]>;
+    components: Map<string, (typeof deploymentComponents.$inferSelect)[]>;
+  }> {
+    if (!ids.length) return { phases: new Map(), regions: new Map(), components: new Map() };
+    const [phases, regions, components] = await Promise.all([
+      this.db
+        .select()
+        .from(deploymentPhases)
+        .where(inArray(deploymentPhases.deploymentId, ids))
+        .orderBy(asc(deploymentPhases.position)),
+      this.db
+        .select()
+        .from(deploymentRegions)
+        .where(inArray(deploymentRegions.deploymentId, ids))
+        .orderBy(asc(deploymentRegions.position)),
+      this.db
+        .select()
+        .from(deploymentComponents)
+        .where(inArray(deploymentComponents.deploymentId, ids))
+        .orderBy(asc(deploymentComponents.componentId)),
+    ]);
+    return {
+      phases: byDeployment(phases),
+      regions: byDeployment(regions),
+      components: byDeployment(components),
+    };
+  }
+
   async update(id: string, patch: DeploymentPatch, ex: Executor = this.db): Promise<void> {
     await ex
       .update(deployments)
@@ -468,4 +499,15 @@ export class DeploymentsRepository {
 /** `owner` holds the deployment's lease, and it has not expired (by the database clock). */
 function leaseHeldBy(owner: string) {
   return and(eq(deployments.leaseOwner, owner), gt(deployments.leaseExpiresAt, sql`now()`));
+}
+
+/** Rows grouped by their deployment, each group in the order the rows came. */
+function byDeployment<T extends { deploymentId: string }>(rows: T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const group = groups.get(row.deploymentId);
+    if (group) group.push(row);
+    else groups.set(row.deploymentId, [row]);
+  }
+  return groups;
 }

@@ -155,7 +155,16 @@ export class DeploymentsService {
 
   async list(): Promise<Deployment[]> {
     const rows = await this.repo.list();
-    return Promise.all(rows.map((row) => this.snapshot(row)));
+    const parts = await this.repo.partsOf(rows.map((row) => row.id));
+    return rows.map((row) => {
+      const regions = parts.regions.get(row.id) ?? [];
+      const components = kitComponents(
+        row.installSet,
+        regions.map((r) => r.region),
+        parts.components.get(row.id) ?? [],
+      );
+      return toDeployment(row, parts.phases.get(row.id) ?? [], components, regions);
+    });
   }
 
   /**
@@ -186,20 +195,6 @@ export class DeploymentsService {
     const parts = await this.snapshotReads.read(id, () => readDeploymentSnapshot(this.database.pool, id));
     if (!parts) throw notFound();
     return toDeployment(parts.row, parts.phases, parts.components, parts.regions);
-  }
-
-  private async snapshot(row: DeploymentRow): Promise<Deployment> {
-    const [phases, regions, stored] = await Promise.all([
-      this.repo.phases(row.id),
-      this.repo.regions(row.id),
-      this.repo.components(row.id),
-    ]);
-    const components = kitComponents(
-      row.installSet,
-      regions.map((r) => r.region),
-      stored,
-    );
-    return toDeployment(row, phases, components, regions);
   }
 
   /**
