@@ -61,7 +61,13 @@ export class AuthModule implements OnApplicationBootstrap, OnApplicationShutdown
   ) {}
 
   /** Expired codes, sessions and rate-limit windows are swept periodically; deletes are idempotent across replicas. */
-  onApplicationBootstrap() {
+  async onApplicationBootstrap() {
+    const cut = await this.auth.withdrawUnlistedAdmins();
+    if (cut.length)
+      this.logger.warn(
+        { users: cut },
+        'admin roles withdrawn from users CATALYST_ADMIN_EMAILS no longer lists; their sessions ended',
+      );
     this.stopSweeps = runPeriodically(() => Promise.all([this.auth.sweep(), this.rateLimits.sweep()]), {
       everyMs: SWEEP_INTERVAL_MS,
       logger: this.logger,

@@ -16,7 +16,7 @@ import { SessionCache } from './session-cache.js';
 import { SessionTokens } from './session-tokens.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { SignInGuardsRepository } from './sign-in-guards.repository.js';
-import { UsersRepository } from './users.repository.js';
+import { effectiveRoles, UsersRepository } from './users.repository.js';
 
 export const PIN_TTL_SECONDS = 10 * 60;
 export const SESSION_TTL_SECONDS = 12 * 60 * 60;
@@ -222,6 +222,26 @@ export class AuthService {
    */
   async revokeSessionsOf(tx: Executor, userId: string): Promise<void> {
     for (const sessionId of await this.sessions.revokeAllOf(tx, userId)) this.sessionCache.revoke(sessionId);
+  }
+
+  /**
+   * Takes the admin roles CATALYST_ADMIN_EMAILS granted from everyone it no longer lists, and ends their sessions:
+   * run at start-up, since a change to the list takes a restart, so an e-mail taken off the list stops acting as an
+   * admin then, not at its next sign-in. Assigned roles stay. Returns the users whose roles were cut.
+   */
+  async withdrawUnlistedAdmins(): Promise<string[]> {
+    return this.database.db.transaction(async (tx) => {
+      const cut: string[] = [];
+      for (const row of await this.users.holdingAnyOf(tx, ADMIN_ROLES)) {
+        const configured = this.configuredRolesOf(row.email);
+        const kept = effectiveRoles(row.assignedRoles, configured);
+        if (row.roles.every((role) => kept.includes(role))) continue;
+        await this.users.setAssignedRoles(tx, row.id, row.assignedRoles, configured);
+        await this.revokeSessionsOf(tx, row.id);
+        cut.push(row.id);
+      }
+      return cut;
+    });
   }
 
   /** Removes expired codes, failures out of the window and long-dead sessions. */

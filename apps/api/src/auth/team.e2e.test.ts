@@ -357,18 +357,20 @@ describe('the last admin', () => {
 });
 
 describe('roles from CATALYST_ADMIN_EMAILS', () => {
-  it('grants them while listed, takes them away at the next sign-in once removed, and keeps assigned roles', async () => {
+  it('grants them while listed, takes them away at the restart that removes them (sessions ended), and keeps assigned roles', async () => {
     const database = await createTestDatabase();
     const listed = 'listed@team.test';
     const kept = 'kept@team.test';
+    const stays = 'stays@team.test';
     let first: TestApp | undefined = await startTestApp({
       databaseUrl: database.url,
-      env: { SMTP_URL: smtpUrl, CATALYST_ADMIN_EMAILS: `${listed},${kept}` },
+      env: { SMTP_URL: smtpUrl, CATALYST_ADMIN_EMAILS: `${listed},${kept},${stays}` },
     });
     let second: TestApp | undefined;
     try {
       const listedCookie = await signIn(first.app, smtp, listed);
       const keptCookie = await signIn(first.app, smtp, kept);
+      const staysCookie = await signIn(first.app, smtp, stays);
       const roles = async (app: TestApp, cookie: string) =>
         (await call(app, 'GET', '/auth/me', cookie)).json().user.roles;
       expect(await roles(first, listedCookie)).toEqual(['member', 'sovereign-admin', 'superadmin']);
@@ -386,11 +388,16 @@ describe('roles from CATALYST_ADMIN_EMAILS', () => {
       await first.close();
       first = undefined;
 
-      // The same database, restarted with both e-mails off the list.
+      // The same database, restarted with two of the e-mails off the list: their sessions end at start-up (the
+      // kept one's too, as it lost superadmin); the one still listed is untouched.
       second = await startTestApp({
         databaseUrl: database.url,
-        env: { SMTP_URL: smtpUrl, CATALYST_ADMIN_EMAILS: 'someone-else@team.test' },
+        env: { SMTP_URL: smtpUrl, CATALYST_ADMIN_EMAILS: `someone-else@team.test,${stays}` },
       });
+      expect((await call(second, 'GET', '/auth/me', listedCookie)).statusCode).toBe(401);
+      expect((await call(second, 'GET', '/api/v1/users', listedCookie)).statusCode).toBe(401);
+      expect((await call(second, 'GET', '/auth/me', keptCookie)).statusCode).toBe(401);
+      expect(await roles(second, staysCookie)).toEqual(['member', 'sovereign-admin', 'superadmin']);
       const listedAgain = await signIn(second.app, smtp, listed);
       const keptAgain = await signIn(second.app, smtp, kept);
       expect(await roles(second, listedAgain)).toEqual(['member']);

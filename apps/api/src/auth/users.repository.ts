@@ -100,6 +100,16 @@ export class UsersRepository {
     return row?.count ?? 0;
   }
 
+  /** The users whose effective roles include one of `roles`, locked for update (a start-up check of them). */
+  holdingAnyOf(tx: Executor, roles: readonly string[]): Promise<UserRow[]> {
+    return tx
+      .select()
+      .from(users)
+      .where(arrayOverlaps(users.roles, [...roles]))
+      .orderBy(asc(users.id))
+      .for('update');
+  }
+
   /** Sets a user's assigned roles and, from them and `configured`, their effective roles. */
   async setAssignedRoles(
     tx: Executor,
