@@ -2,7 +2,7 @@ import { deploymentSchema } from '@catalyst/contracts';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eventually } from '../../test/helpers/eventually.js';
-import { provisionRequest } from '../../test/helpers/provision-request.js';
+import { inRegions, provisionRequest } from '../../test/helpers/provision-request.js';
 import { signIn } from '../../test/helpers/sign-in.js';
 import { SmtpPeer } from '../../test/helpers/smtp-peer.js';
 import { startTestApp, type TestApp } from '../../test/helpers/test-app.js';
@@ -149,16 +149,7 @@ describe('GET /api/v1/deployments', () => {
         url: '/api/v1/deployments',
         headers: { cookie },
         payload: provisionRequest({
-          topology: {
-            haEnabled: false,
-            regions: regions.map((cloudRegion) => ({
-              provider: 'hetzner',
-              cloudRegion,
-              controlPlaneSize: 'cpx32',
-              workerSize: 'cpx42',
-              workerCount: 1,
-            })),
-          },
+          topology: inRegions(regions),
           domain: { mode: 'pool', poolDomain: 'omani.works', subdomain },
         }),
       });

@@ -5,7 +5,7 @@ import { KubeApiServerEmulator } from '../../test/fixtures/kube/kube-apiserver.e
 import { writeTofuControl } from '../../test/fixtures/tofu/tofu-fixture.js';
 import { eventually } from '../../test/helpers/eventually.js';
 import { convergedKit, KIT_NAMESPACE } from '../../test/helpers/kit.js';
-import { FAKE_HETZNER_TOKEN, provisionRequest } from '../../test/helpers/provision-request.js';
+import { FAKE_HETZNER_TOKEN, inRegions, provisionRequest } from '../../test/helpers/provision-request.js';
 import { type ProvisioningStack, startProvisioningStack } from '../../test/helpers/provisioning-stack.js';
 import type { SseClient } from '../../test/helpers/sse-client.js';
 import type { TestApp } from '../../test/helpers/test-app.js';
@@ -46,16 +46,7 @@ function postKubeconfig(id: string, tokenOf: Region, cluster: Region) {
 
 const twoRegions = (subdomain: string) =>
   provisionRequest({
-    topology: {
-      haEnabled: false,
-      regions: REGIONS.map((cloudRegion) => ({
-        provider: 'hetzner',
-        cloudRegion,
-        controlPlaneSize: 'cpx32',
-        workerSize: 'cpx42',
-        workerCount: 1,
-      })),
-    },
+    topology: inRegions(REGIONS),
     domain: { mode: 'pool', poolDomain: 'omani.works', subdomain },
   });
 

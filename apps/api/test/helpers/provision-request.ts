@@ -37,3 +37,17 @@ export function provisionRequest(overrides: Partial<ProvisionRequest> = {}): Pro
     ...overrides,
   };
 }
+
+/** A topology of one Hetzner cluster per region (cpx32 control plane, one cpx42 worker), in the order given. */
+export function inRegions(regions: readonly string[]): ProvisionRequest['topology'] {
+  return {
+    haEnabled: false,
+    regions: regions.map((cloudRegion) => ({
+      provider: 'hetzner',
+      cloudRegion,
+      controlPlaneSize: 'cpx32',
+      workerSize: 'cpx42',
+      workerCount: 1,
+    })),
+  };
+}
