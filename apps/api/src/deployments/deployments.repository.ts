@@ -167,6 +167,15 @@ export class DeploymentsRepository {
       .orderBy(asc(deploymentRegions.position));
   }
 
+  /** One region of the deployment; undefined when it has no such region. */
+  region(id: string, region: string): Promise<RegionRow | undefined> {
+    return this.db
+      .select()
+      .from(deploymentRegions)
+      .where(and(eq(deploymentRegions.deploymentId, id), eq(deploymentRegions.region, region)))
+      .then((rows) => rows[0]);
+  }
+
   async updateRegion(id: string, region: string, patch: RegionPatch, ex: Executor = this.db): Promise<void> {
     await ex
       .update(deploymentRegions)

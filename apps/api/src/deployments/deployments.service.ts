@@ -407,7 +407,7 @@ export class DeploymentsService {
     });
     if (accepted) return;
     // Spent or expired between the check above and the update.
-    const now = (await this.repo.regions(id)).find((r) => r.region === region.region);
+    const now = await this.repo.region(id, region.region);
     if (now?.sealedKubeconfig) throw alreadyPosted();
     throw expiredBearer('This token has expired');
   }

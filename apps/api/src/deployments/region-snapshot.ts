@@ -6,20 +6,13 @@ import {
   type RegionSnapshot,
   regionPhaseNames,
 } from '@catalyst/contracts';
-import { REGION_PHASE_COLUMNS, type RegionRow } from './deployments.repository.js';
+import { REGION_PHASE_COLUMNS, type RegionPatch, type RegionRow } from './deployments.repository.js';
 
-/** What a region's snapshot is made of (a deployment_regions row, or the snapshot query's JSON of it). */
-export type RegionState = Pick<
-  RegionRow,
-  | 'region'
-  | 'provider'
-  | 'infrastructureStatus'
-  | 'kubeconfigStatus'
-  | 'bootstrapKitStatus'
-  | 'error'
-  | 'controlPlaneIp'
-  | 'loadBalancerIp'
->;
+/**
+ * What a region's snapshot is made of (a deployment_regions row, or the snapshot query's JSON of it): which region,
+ * and everything a run writes of it.
+ */
+export type RegionState = Pick<RegionRow, 'region' | 'provider'> & Required<RegionPatch>;
 
 /** A region as the api answers it: its three phases (the failed one carries the region's error), its addresses. */
 export function toRegionSnapshot(r: RegionState): RegionSnapshot {

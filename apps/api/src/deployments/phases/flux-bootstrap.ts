@@ -30,7 +30,7 @@ async function awaitKubeconfig(ctx: RunContext, region: string): Promise<void> {
   let lastNote = started;
   const where = ctx.regions.length > 1 ? ` of ${region}` : '';
   for (;;) {
-    const row = (await repo.regions(ctx.row.id)).find((r) => r.region === region);
+    const row = await repo.region(ctx.row.id, region);
     if (row?.sealedKubeconfig) return;
     if (Date.now() - started > timeoutMs) {
       throw new PhaseFailed(

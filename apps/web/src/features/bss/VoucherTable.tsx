@@ -2,22 +2,13 @@ import type { Voucher } from '@catalyst/contracts';
 import { useState } from 'react';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { DataTable } from '../../components/DataTable';
+import { copyText } from '../../lib/clipboard';
 import { formatDate } from '../../lib/dates';
 import { describeError } from '../../lib/forms';
 import { isApiError } from '../../lib/http';
 import { formatOmr } from '../../lib/money';
 import { useRevokeVoucher, useVouchers } from './queries';
 import { redemptions, voucherStatus } from './voucherForm';
-
-async function copyText(text: string): Promise<boolean> {
-  try {
-    if (!navigator.clipboard) return false;
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Issued vouchers: how often each was redeemed, its state, its redeem link, and revoking it. */
 export function VoucherTable() {

@@ -12,22 +12,13 @@ import { Field } from '../../components/Field';
 import { FormSubmit } from '../../components/FormSubmit';
 import { PageHeader } from '../../components/PageHeader';
 import { SuccessNotice } from '../../components/SuccessNotice';
+import { copyText } from '../../lib/clipboard';
 import { formatDate, formatDateTime } from '../../lib/dates';
 import { describeError, fieldErrorsFromIssues, showApiError } from '../../lib/forms';
 import { useOrgs } from '../marketplace/queries';
 import { claudeCodeCommand, mcpEndpoint, mcpServersJson } from './mcpSnippet';
 import { useCreateToken, useRevokeToken, useTokens } from './queries';
 import './access-tokens.css';
-
-async function copyText(text: string): Promise<boolean> {
-  try {
-    if (!navigator.clipboard) return false;
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function statusOf(token: AccessToken, now = Date.now()): string {
   if (token.revokedAt) return `revoked ${formatDate(token.revokedAt)}`;
