@@ -70,6 +70,32 @@ describe('useEventStream', () => {
     expect(source().closed).toBe(true);
   });
 
+  it('opens a new stream from the last event seen when the browser gives one up (a 503 from an api going down)', () => {
+    vi.useFakeTimers();
+    try {
+      const { result, source, unmount } = follow();
+      act(() => source().emit('log', { seq: 7, time, phase: 'dns', stream: 'stdout', line: 'delegated' }));
+      const first = source();
+      act(() => first.fail());
+      expect(result.current.state).toBe('reconnecting');
+      expect(FakeEventSource.instances).toHaveLength(1);
+
+      act(() => vi.advanceTimersByTime(3_000));
+      expect(FakeEventSource.instances).toHaveLength(2);
+      expect(source().url).toBe(`${LOGS}?lastEventId=7`);
+      act(() => source().onopen?.());
+      expect(result.current.state).toBe('live');
+
+      // Given up again and then left: no stream is opened after the page has gone.
+      act(() => source().fail());
+      unmount();
+      act(() => vi.advanceTimersByTime(10_000));
+      expect(FakeEventSource.instances).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('opens again on a new restart key from the last event seen, and not for other renders', () => {
     const { rerender, initial, source } = follow();
     act(() => source().emit('log', { seq: 7, time, phase: 'dns', stream: 'stdout', line: 'delegated' }));

@@ -20,6 +20,9 @@ export interface EventStreamOptions<E> {
   restartKey?: unknown;
 }
 
+/** How long after the browser gave a stream up it is opened again (about the browser's own retry delay). */
+const REOPEN_MS = 3_000;
+
 function withLastEventId(url: string, lastEventId: string | undefined): string {
   if (!lastEventId) return url;
   return `${url}${url.includes('?') ? '&' : '?'}lastEventId=${encodeURIComponent(lastEventId)}`;
@@ -51,29 +54,41 @@ export function useEventStream<E>(options: EventStreamOptions<E>): {
     void restartKey;
     if (resume.current.url !== url) resume.current = { url, lastEventId: undefined };
     if (!url || typeof EventSource === 'undefined') return;
-    setState('connecting');
-    const source = new EventSource(withLastEventId(url, resume.current.lastEventId), {
-      withCredentials: true,
-    });
-    const end = () => {
-      source.close();
-      setState('ended');
-    };
-    source.onopen = () => setState('live');
-    source.onerror = () => {
-      if (latest.current.stopped) end();
-      else setState('reconnecting');
-    };
-    for (const type of typesKey.split(' ')) {
-      source.addEventListener(type, (message: MessageEvent<string>) => {
-        if (message.lastEventId) resume.current.lastEventId = message.lastEventId;
-        const event = parseEvent(latest.current.schema, type, message.data);
-        if (event === null) return;
-        latest.current.onEvent(event);
-        if (latest.current.isFinal(event)) end();
+    let source: EventSource | undefined;
+    let reopen: ReturnType<typeof setTimeout> | undefined;
+    const open = () => {
+      const current = new EventSource(withLastEventId(url, resume.current.lastEventId), {
+        withCredentials: true,
       });
-    }
-    return () => source.close();
+      source = current;
+      const end = () => {
+        current.close();
+        setState('ended');
+      };
+      current.onopen = () => setState('live');
+      current.onerror = () => {
+        if (latest.current.stopped) return end();
+        setState('reconnecting');
+        // The browser retries a dropped connection by itself, but gives up for good on an answer other than 200
+        // (an api shutting down answers 503): then a new stream is opened, from the last event seen.
+        if (current.readyState === EventSource.CLOSED) reopen = setTimeout(open, REOPEN_MS);
+      };
+      for (const type of typesKey.split(' ')) {
+        current.addEventListener(type, (message: MessageEvent<string>) => {
+          if (message.lastEventId) resume.current.lastEventId = message.lastEventId;
+          const event = parseEvent(latest.current.schema, type, message.data);
+          if (event === null) return;
+          latest.current.onEvent(event);
+          if (latest.current.isFinal(event)) end();
+        });
+      }
+    };
+    setState('connecting');
+    open();
+    return () => {
+      clearTimeout(reopen);
+      source?.close();
+    };
   }, [url, restartKey, typesKey]);
 
   return { state, connected: state === 'live', ended: state === 'ended' };

@@ -1,6 +1,8 @@
 /** A stand-in EventSource the test drives by hand (install with vi.stubGlobal('EventSource', FakeEventSource)). */
 export class FakeEventSource {
   static instances: FakeEventSource[] = [];
+  static readonly CLOSED = 2;
+  readyState = 0;
   listeners = new Map<string, ((event: MessageEvent<string>) => void)[]>();
   closed = false;
   onopen: (() => void) | null = null;
@@ -13,6 +15,12 @@ export class FakeEventSource {
   }
   close() {
     this.closed = true;
+    this.readyState = FakeEventSource.CLOSED;
+  }
+  /** What a browser does when the server answers other than 200: it gives the stream up and reports an error. */
+  fail() {
+    this.readyState = FakeEventSource.CLOSED;
+    this.onerror?.();
   }
   /** Delivers one event; its `seq` becomes the event id, as the api's `id:` line makes it. */
   emit(type: string, data: Record<string, unknown>) {
